@@ -1,0 +1,1 @@
+"""Recorded executions: queries over what imports and callbacks stored."""
