@@ -1,23 +1,8 @@
 """Suggestions: a ranked fix with its patch or action, its verification and its confidence."""
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
-
-FAILURE_KINDS = (
-    "data_mapping",
-    "type_mismatch",
-    "api_schema_change",
-    "invalid_config",
-    "rate_limit",
-    "timeout",
-    "transient_upstream",
-    "auth_expired",
-    "branching",
-    "loop_shape",
-    "code_exception",
-    "other",
-)
 
 FailureKind = Literal[
     "data_mapping",
@@ -33,6 +18,9 @@ FailureKind = Literal[
     "code_exception",
     "other",
 ]
+
+# The one list of failure kinds: diagnosers, eval classes, runbook tags and figures use these names.
+FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)
 
 VerificationStatus = Literal["passed", "suppressed", "failed", "unverifiable", "not_run"]
 
