@@ -11,6 +11,7 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,9 +19,19 @@ from pydantic import ValidationError
 from tools.fingerprint import fingerprint_request
 from tools.formats import FailureBundle
 from tools.formats.bundle import BUNDLE_FORMAT
+from tools.formats.timestamps import parse_rfc3339
 from tools.redaction import redact_bundle
 
 ROOT = "$"
+
+# Version numbers, durations, sequence and attempt numbers are stored as 32-bit integers.
+MAX_STORED_INTEGER = 2**31 - 1
+
+# No integer with more digits than this fits a 64-bit float. Checking the length first keeps
+# Python's own limit on integer text (4,300 digits) from hiding the value's path.
+_MAX_FLOAT_DIGITS = len(str(int(sys.float_info.max)))
+
+_EXECUTION_ID_FIELDS = ("execution_id", "workflow_id", "workspace_id")
 
 
 @dataclass(frozen=True)
@@ -62,11 +73,13 @@ def prepare_bundle(data: bytes, limits: Limits = Limits()) -> PreparedBundle:
 
     _check_counts(document, limits)
     bundle = _parse_bundle(document)
+    check_stored_values(bundle)
     check_bundle_references(bundle)
 
     redaction = redact_bundle(document)
     redacted = redaction.value
     refingerprint_fixtures(redacted)
+    write_ids_as_text(redacted)
 
     return PreparedBundle(
         raw=redacted,
@@ -119,6 +132,8 @@ def _parse_float(text: str) -> float | _BadNumber:
 
 
 def _parse_int(text: str) -> int | _BadNumber:
+    if len(text.lstrip("-")) > _MAX_FLOAT_DIGITS:
+        return _BadNumber(text)
     value = int(text)
     return value if abs(value) <= sys.float_info.max else _BadNumber(text)
 
@@ -242,6 +257,43 @@ def rejection_from_validation(error: ValidationError, prefix: str = ROOT) -> Bun
     return BundleRejected(json_path(first["loc"], prefix), reason)
 
 
+def check_stored_values(bundle: FailureBundle) -> None:
+    """Reject integers and timestamps that the database cannot hold."""
+    _check_stored_integer(bundle.workflow.version, f"{ROOT}.workflow.version")
+    executions = [(f"{ROOT}.execution", bundle.execution)]
+    executions += [(f"{ROOT}.history[{index}]", run) for index, run in enumerate(bundle.history)]
+
+    for path, execution in executions:
+        _check_stored_integer(execution.workflow_version, f"{path}.workflow_version")
+        if execution.workflow is not None:
+            _check_stored_integer(execution.workflow.version, f"{path}.workflow.version")
+        _check_stored_integer(execution.duration_ms, f"{path}.duration_ms")
+        _check_stored_timestamp(execution.started_at, f"{path}.started_at")
+
+        for index, record in enumerate(execution.nodes):
+            _check_stored_integer(record.sequence, f"{path}.nodes[{index}].sequence")
+            _check_stored_integer(record.attempt, f"{path}.nodes[{index}].attempt")
+            _check_stored_timestamp(record.started_at, f"{path}.nodes[{index}].started_at")
+            _check_stored_timestamp(record.completed_at, f"{path}.nodes[{index}].completed_at")
+        for index, entry in enumerate(execution.logs):
+            _check_stored_timestamp(entry.logged_at, f"{path}.logs[{index}].logged_at")
+
+
+def _check_stored_integer(value: int | None, path: str) -> None:
+    if value is not None and not -MAX_STORED_INTEGER - 1 <= value <= MAX_STORED_INTEGER:
+        raise BundleRejected(path, f"{value} does not fit a 32-bit integer (at most {MAX_STORED_INTEGER})")
+
+
+def _check_stored_timestamp(value: str | None, path: str) -> None:
+    # Timestamps are stored in UTC; an offset can push one just past year 1 or year 9999.
+    if value is None:
+        return
+    try:
+        parse_rfc3339(value).astimezone(UTC)
+    except OverflowError:
+        raise BundleRejected(path, f"timestamp {value} is out of range in UTC (years 1 to 9999)") from None
+
+
 def check_bundle_references(bundle: FailureBundle) -> None:
     """Reject ids that contradict each other and references to nodes the workflow lacks."""
     check_definition_references(bundle.workflow.definition, f"{ROOT}.workflow.definition")
@@ -338,6 +390,19 @@ def refingerprint_fixtures(document: dict[str, Any]) -> None:
         for fixture in execution.get("deterministic_fixtures") or []:
             if isinstance(fixture, dict) and isinstance(fixture.get("request"), dict):
                 fixture["request_fingerprint"] = fingerprint_request(fixture["request"])
+
+
+def write_ids_as_text(document: dict[str, Any]) -> None:
+    """Write numeric execution, workflow and workspace ids as text, as the parsed bundle holds them.
+
+    LinkFlow sends numeric ids and other engines text, so 812 and "812" name one execution;
+    writing both the same way keeps a re-import of either from counting as different content.
+    """
+    for _, execution in _executions(document):
+        for name in _EXECUTION_ID_FIELDS:
+            value = execution.get(name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                execution[name] = str(value)
 
 
 def json_path(keys: Any, prefix: str = ROOT) -> str:

@@ -8,7 +8,8 @@ is logged, stored, returned or sent to a model. What counts as a secret:
   signature, authorization or auth, or is key right after api, access, private, secret or
   signing. A plural such as `tokens` counts as its word. A scheme word such as `Bearer` is kept
   in front of the mask;
-- PEM blocks, inline `Authorization: ...` values and token-like `Bearer ...` values in any text;
+- PEM blocks, inline `Authorization: ...` values, header lines such as `X-Api-Key: ...`, URL
+  passwords (`scheme://user:password@host`) and token-like `Bearer ...` values in any text;
 - every copy, anywhere else in the same input, of a secret string found by the rules above.
 
 Credential references are names, not secrets, and stay: a value made only of `{{ ... }}`
@@ -71,6 +72,14 @@ _AUTHORIZATION_TEXT = re.compile(
     r"""(?P<value>\{\{.*?\}\}|[^\s,;"'<>]+)""",
     re.IGNORECASE,
 )
+# A header written as a line of text ("X-Api-Key: ...", "Cookie: a=1; b=2"), as in a raw
+# request or a log line. The "; name=value" pairs after the first belong to the same value.
+_HEADER_LINE = re.compile(
+    rf"""(?<![\w-])(?P<name>[A-Za-z][\w-]{{0,99}})[ \t]*:[ \t]*(?P<scheme>(?:{_SCHEMES})[ \t]+)?"""
+    r"""(?P<value>\{\{.*?\}\}|[^\s,;"'<>]+(?:;[ \t]*[^\s,;"'<>]+)*)"""
+)
+# The password of a URL's user information: scheme://user:password@host.
+_URL_PASSWORD = re.compile(r"""\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/?#@:]*:(?P<value>[^\s/?#@]+)@""")
 # Query parameters, form bodies and key=value log fields.
 _NAME_VALUE_PAIR = re.compile(
     r"""(?:(?<=[?&;,\s])|^)(?P<name>[A-Za-z0-9_.\-\[\]%]{1,100})="""
@@ -354,7 +363,7 @@ class _Redactor:
     def scan_text(self, text: str) -> str:
         """Mask PEM blocks, secret pairs and inline tokens inside a string that is not secret itself."""
         lowered = text.lower()
-        if not _TEXT_RULE_HINT.search(lowered):
+        if not _TEXT_RULE_HINT.search(lowered) and "://" not in text:
             return text
 
         result = text
@@ -364,6 +373,10 @@ class _Redactor:
             result = _QUOTED_PAIR.sub(self._replace_quoted_pair, result)
         if "authorization" in lowered:
             result = _AUTHORIZATION_TEXT.sub(self._replace_inline_value, result)
+        if ":" in result:
+            result = _HEADER_LINE.sub(self._replace_header_line, result)
+        if "://" in result and "@" in result:
+            result = _URL_PASSWORD.sub(self._replace_inline_value, result)
         if "=" in result:
             result = _NAME_VALUE_PAIR.sub(self._replace_name_value_pair, result)
         if "bearer" in lowered:
@@ -381,6 +394,17 @@ class _Redactor:
         return self._mask_group(match, "value")
 
     def _replace_inline_value(self, match: re.Match[str]) -> str:
+        return self._mask_group(match, "value")
+
+    def _replace_header_line(self, match: re.Match[str]) -> str:
+        name = match.group("name")
+        if not is_secret_name(name):
+            return match.group(0)
+
+        words = _name_words(name)
+        if "cookie" in words or "cookies" in words:
+            for cookie in _cookie_values(match.group("value"), set_cookie="set" in words):
+                self._remember(cookie)
         return self._mask_group(match, "value")
 
     def _replace_name_value_pair(self, match: re.Match[str]) -> str:

@@ -33,7 +33,7 @@ def import_files(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Failure bundle JSON files.")],
 ) -> None:
     settings: Settings = context.obj
-    bundles = [_prepare(path, settings.intake_limits()) for path in files]
+    bundles = [BundleFile(path, read_bundle_file(path, settings.intake_limits())) for path in files]
 
     results = run_in_transaction(settings, lambda session: _store(session, bundles))
 
@@ -41,7 +41,8 @@ def import_files(
     typer.echo(_summary(results, len(files)))
 
 
-def _prepare(path: Path, limits: Limits) -> BundleFile:
+def read_bundle_file(path: Path, limits: Limits) -> PreparedBundle:
+    """Read and prepare one bundle file; an unreadable or rejected file ends the command with status 2."""
     try:
         # One byte over the limit is enough for prepare_bundle to reject the body, so a huge
         # file is never read whole.
@@ -51,7 +52,7 @@ def _prepare(path: Path, limits: Limits) -> BundleFile:
         fail(f"{path}: cannot read the file: {error.strerror}", status=INVALID_INPUT)
 
     try:
-        return BundleFile(path, prepare_bundle(data, limits))
+        return prepare_bundle(data, limits)
     except BundleRejected as error:
         fail(f"{path}: {error}", status=INVALID_INPUT)
 

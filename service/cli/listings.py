@@ -5,6 +5,7 @@ is a few characters; the error is what the user came for, so it gets a line of i
 """
 
 import re
+import unicodedata
 
 from rich.console import Console
 from rich.text import Text
@@ -54,9 +55,19 @@ def shorten_error(message: str | None) -> str:
 
 def _print_block(console: Console, heading: str, failed_node: str | None, error: str | None) -> None:
     # Stored text such as "[REDACTED]" would otherwise be read as Rich markup, hence Text.
-    console.print(Text(heading, style="bold"))
+    console.print(Text(printable(heading), style="bold"))
     if failed_node is not None:
-        console.print(Text(f"  failed at {failed_node}: {shorten_error(error)}"))
+        console.print(Text(printable(f"  failed at {failed_node}: {shorten_error(error)}")))
+
+
+def printable(text: str) -> str:
+    """Write control characters as escapes such as `\\x1b`.
+
+    Ids and errors come from recorded runs, so an escape sequence in them would otherwise reach
+    the terminal and could clear it, retitle it or hide the lines above.
+    """
+    # Every control character (C0, DEL and C1) is below U+0100, so two hex digits suffice.
+    return "".join(f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def _text(value: object) -> str:

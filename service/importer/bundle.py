@@ -32,7 +32,7 @@ async def import_bundle(session: AsyncSession, prepared: PreparedBundle) -> Impo
     """
     bundle = prepared.model
     workspace, workspace_created = await find_or_create_workspace(
-        session, bundle.workspace.id, name=prepared.raw["workspace"].get("name")
+        session, bundle.workspace.id, name=_workspace_name(prepared)
     )
     workflow = await find_or_create_workflow(session, workspace, bundle.workflow.id, name=bundle.workflow.name)
 
@@ -53,18 +53,26 @@ async def import_bundle(session: AsyncSession, prepared: PreparedBundle) -> Impo
     return ImportResult(workspace.external_id, workspace_created, versions, executions)
 
 
+def _workspace_name(prepared: PreparedBundle) -> str | None:
+    # The bundle format does not define a workspace name, so one that is not text is left out.
+    name = prepared.raw["workspace"].get("name")
+    return name if isinstance(name, str) else None
+
+
 def _incoming_versions(prepared: PreparedBundle) -> list[IncomingVersion]:
     """List the bundle's workflow version, then each version an execution carries a copy of."""
-    versions = [_incoming_version(prepared.raw["workflow"], "$.workflow.definition")]
-    for path, raw in _raw_executions(prepared):
-        embedded = raw.get("workflow")
-        if isinstance(embedded, dict):
-            versions.append(_incoming_version(embedded, f"{path}.workflow.definition"))
+    bundle = prepared.model
+    versions = [_incoming_version(prepared.raw["workflow"], bundle.workflow.version, "$.workflow.definition")]
+    models = [bundle.execution, *bundle.history]
+    for (path, raw), model in zip(_raw_executions(prepared), models, strict=True):
+        if model.workflow is not None:
+            versions.append(_incoming_version(raw["workflow"], model.workflow.version, f"{path}.workflow.definition"))
     return versions
 
 
-def _incoming_version(workflow: dict[str, Any], path: str) -> IncomingVersion:
-    return IncomingVersion(workflow["version"], workflow["definition"], workflow.get("name"), path)
+def _incoming_version(workflow: dict[str, Any], number: int, path: str) -> IncomingVersion:
+    # The number comes from the parsed bundle, because the raw one may be written as "7" or 7.0.
+    return IncomingVersion(number, workflow["definition"], workflow.get("name"), path)
 
 
 def _incoming_executions(prepared: PreparedBundle) -> list[IncomingExecution]:

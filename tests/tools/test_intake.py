@@ -80,6 +80,12 @@ def _set(bundle, path, value):
         (["workflow", "definition", "nodes", 0, "id"], "order hook!", "$.workflow.definition.nodes[0].id", "pattern"),
         (["workflow"], None, "$.workflow", "valid dictionary"),
         (["execution", "nodes", 0, "output"], {"text": "a\u0000b"}, "$.execution.nodes[0].output.text", "NUL"),
+        (["execution", "duration_ms"], 2**40, "$.execution.duration_ms", "32-bit integer"),
+        (["execution", "nodes", 1, "sequence"], 2**31, "$.execution.nodes[1].sequence", "32-bit integer"),
+        (["execution", "nodes", 1, "attempt"], 2**63, "$.execution.nodes[1].attempt", "32-bit integer"),
+        (["execution", "started_at"], "9999-12-31T23:59:59-01:00", "$.execution.started_at", "out of range"),
+        (["execution", "logs", 0, "logged_at"], "0001-01-01T00:00:00+01:00", "$.execution.logs[0].logged_at", "out of range"),
+        (["execution", "nodes", 0, "completed_at"], "9999-12-31T23:00:00-02:00", "$.execution.nodes[0].completed_at", "out of range"),
     ],
 )
 def test_prepare_bundle_rejects_unusable_value(path, value, expected_path, reason_part):
@@ -126,6 +132,38 @@ def test_prepare_bundle_rejects_number_beyond_float_with_path():
 
     assert caught.value.path == "$.execution.duration_ms"
     assert "64-bit float" in caught.value.reason
+
+
+def test_prepare_bundle_rejects_overlong_integer():
+    text = bundle_bytes(make_bundle()).decode().replace('"duration_ms": 1840', '"duration_ms": 1' + "0" * 5000, 1)
+
+    with pytest.raises(BundleRejected) as caught:
+        prepare_bundle(text.encode())
+
+    assert caught.value.path == "$.execution.duration_ms"
+    assert "64-bit float" in caught.value.reason
+
+
+def test_prepare_bundle_rejects_oversized_version():
+    bundle = make_bundle()
+    bundle["workflow"]["version"] = 2**33
+    bundle["execution"]["workflow_version"] = 2**33
+
+    rejection = _rejection(bundle)
+
+    assert rejection.path == "$.workflow.version"
+    assert "32-bit integer" in rejection.reason
+
+
+def test_prepare_bundle_writes_numeric_ids_as_text():
+    bundle = make_bundle()
+    bundle["execution"]["execution_id"] = 812
+    bundle["history"] = [dict(bundle["execution"], execution_id=700, status="completed")]
+
+    prepared = prepare_bundle(bundle_bytes(bundle))
+
+    assert prepared.raw["execution"]["execution_id"] == "812"
+    assert prepared.raw["history"][0]["execution_id"] == "700"
 
 
 def test_prepare_bundle_rejects_lone_surrogate():

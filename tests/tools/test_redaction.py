@@ -260,6 +260,12 @@ def test_redact_copies_cookie_value_into_other_strings():
     assert result.value["message"] == f"session {SECRET_MASK} expired at Path=/"
 
 
+def test_redact_copies_header_line_cookies():
+    value = {"log": "Cookie: a=1; sid=CLsecret6666", "later": "resumed CLsecret6666"}
+
+    assert redact(value).value["later"] == f"resumed {SECRET_MASK}"
+
+
 def test_redact_short_secret_is_not_copied_elsewhere():
     short = "x" * (CROSS_REPLACE_MIN_LENGTH - 1)
     value = {"password": short, "message": f"user {short} logged in"}
@@ -290,6 +296,13 @@ def test_redact_secret_at_threshold_length_is_copied_elsewhere():
         ("Authorization header missing", "Authorization header missing"),
         ("level=error token=abc123 msg=denied", "level=error token=[REDACTED] msg=denied"),
         ('level=error password="a b c" user=bob', 'level=error password="[REDACTED]" user=bob'),
+        ("sent X-Api-Key: sk_live_abc123 to the API", "sent X-Api-Key: [REDACTED] to the API"),
+        ("X-Api-Key:sk_live_abc123", "X-Api-Key:[REDACTED]"),
+        ("Cookie: sid=abc123; theme=dark\nAccept: */*", "Cookie: [REDACTED]\nAccept: */*"),
+        ("X-Auth-Token: Token abc123def", "X-Auth-Token: Token [REDACTED]"),
+        ("Accept: application/json", "Accept: application/json"),
+        ("postgres://app:s3cret-pw@db.internal/app", "postgres://app:[REDACTED]@db.internal/app"),
+        ("see https://user@example.com/a:b@c", "see https://user@example.com/a:b@c"),
     ],
 )
 def test_redact_inline_secret_in_free_text(message, expected):

@@ -209,6 +209,21 @@ def test_failures_lists_stored_failures(migrated_url: str, tmp_path: Path) -> No
     assert "800" not in result.stdout
 
 
+@pytest.mark.parametrize("command", ["import", "failures"])
+def test_listing_escapes_control_characters(migrated_url: str, tmp_path: Path, command: str) -> None:
+    bundle = make_bundle(execution=make_execution(execution_id="812\x1b]0;owned\x07"))
+    bundle["execution"]["error"]["message"] = "HTTP 404 \x1b[2J\x1b[31mcleared\x9b0m"
+    imported = _autofix(migrated_url, "import", _write(tmp_path, "failure.json", bundle))
+
+    result = imported if command == "import" else _autofix(migrated_url, "failures")
+
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "\x9b" not in result.stdout
+    assert "\x07" not in result.stdout
+    assert "HTTP 404 \\x1b[2J\\x1b[31mcleared\\x9b0m" in result.stdout
+
+
 def test_failures_filters_by_workspace(migrated_url: str, tmp_path: Path) -> None:
     other = make_bundle(
         workspace={"id": "ws_other"}, execution=make_execution(execution_id="900", workspace_id="ws_other")

@@ -202,6 +202,41 @@ async def test_import_twice_changes_nothing(session: AsyncSession, engine: Async
     assert not result.workspace_created
 
 
+async def test_numeric_execution_id_reimports_unchanged(session: AsyncSession, engine: AsyncEngine) -> None:
+    await _import(session, make_bundle())
+    before = await snapshot(engine)
+    numeric = make_bundle()
+    numeric["execution"]["execution_id"] = 812
+
+    result = await _import(session, numeric)
+
+    assert [stored.outcome for stored in result.executions] == ["unchanged"]
+    assert await snapshot(engine) == before
+
+
+@pytest.mark.parametrize("written_version", ["7", 7.0])
+async def test_version_as_text_stored_as_integer(session: AsyncSession, written_version: Any) -> None:
+    bundle = make_bundle()
+    bundle["workflow"]["version"] = written_version
+
+    result = await _import(session, bundle)
+
+    stored = await session.scalar(select(WorkflowVersion))
+    assert stored.version == 7
+    assert result.versions[0].is_current
+
+
+@pytest.mark.parametrize("name", [{"first": "Acme"}, ["Acme"], 5])
+async def test_workspace_name_not_text_dropped(session: AsyncSession, name: Any) -> None:
+    bundle = make_bundle()
+    bundle["workspace"]["name"] = name
+
+    await _import(session, bundle)
+
+    workspace = await session.scalar(select(Workspace))
+    assert workspace.name is None
+
+
 async def test_conflicting_definition_raises_and_stores_nothing(session: AsyncSession, engine: AsyncEngine) -> None:
     await _import(session, make_bundle())
     before = await snapshot(engine)
