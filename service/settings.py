@@ -4,13 +4,15 @@ Nothing else in Auto-Fix reads the environment: build `Settings()` in the entry 
 (the CLI, the app factory) and hand it to what needs it.
 """
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from agent.config import DEFAULT_CALIBRATION_PATH, AgentConfig
 from tools.intake import Limits
 
 _DEFAULT_LIMITS = Limits()
@@ -24,6 +26,11 @@ _DRIVER_SCHEMES = {
     "postgres": "postgresql+psycopg",
     "sqlite": "sqlite+aiosqlite",
 }
+
+_SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+# Settings whose value an error message must not repeat: a database URL can carry a password.
+SECRET_SETTINGS = frozenset({"database_url", "openai_api_key"})
 
 
 class Settings(BaseSettings):
@@ -42,6 +49,26 @@ class Settings(BaseSettings):
     max_edges: int = Field(default=_DEFAULT_LIMITS.max_edges, gt=0, description="edges per workflow")
     max_node_id_length: int = Field(default=_DEFAULT_LIMITS.max_node_id_length, gt=0, description="characters")
 
+    # The model path is on when AUTOFIX_MODEL is set. OPENAI_API_KEY and OPENAI_BASE_URL keep the
+    # names every OpenAI-compatible client reads, so they carry no AUTOFIX_ prefix.
+    model: str | None = Field(default=None, description="chat model name, such as gpt-4.1-mini")
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "AUTOFIX_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "AUTOFIX_OPENAI_BASE_URL")
+    )
+    model_max_steps: int = Field(default=8, ge=1, le=50, description="model turns per analysis")
+    model_max_tokens: int = Field(default=60_000, ge=1_000, description="tokens per analysis, prompt and completion")
+    model_max_seconds: float = Field(default=90.0, gt=0, description="wall time of the model loop, in seconds")
+    model_timeout_seconds: float = Field(default=30.0, gt=0, description="one model request, in seconds")
+    calibration_path: Path = Field(default=DEFAULT_CALIBRATION_PATH, description="calibration map JSON file")
+
+    # A secret shared with LinkFlow's engine; the engine callback route answers 503 until it is set.
+    callback_signing_key: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key that signs engine callbacks"
+    )
+
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = Field(
         default="console", description="json: one JSON object a line; console: key=value"
@@ -55,6 +82,12 @@ class Settings(BaseSettings):
         except (ArgumentError, ValueError) as error:
             # The URL itself stays out of the message because it can carry a password.
             raise ValueError(f"invalid URL ({error}); expected a URL such as {DEFAULT_DATABASE_URL}") from error
+
+        backend = url.get_backend_name()
+        if backend not in _SUPPORTED_BACKENDS:
+            raise ValueError(
+                f"database backend {backend} is not supported; supported: {', '.join(_SUPPORTED_BACKENDS)}"
+            )
 
         driver = _DRIVER_SCHEMES.get(url.drivername, url.drivername)
         return url.set(drivername=driver).render_as_string(hide_password=False)
@@ -72,4 +105,17 @@ class Settings(BaseSettings):
             max_nodes=self.max_nodes,
             max_edges=self.max_edges,
             max_node_id_length=self.max_node_id_length,
+        )
+
+    def agent_config(self) -> AgentConfig:
+        """Build the analysis's model settings and loop bounds."""
+        return AgentConfig(
+            model=self.model or None,
+            api_key=self.openai_api_key.get_secret_value() if self.openai_api_key else None,
+            base_url=self.openai_base_url,
+            max_steps=self.model_max_steps,
+            max_tokens=self.model_max_tokens,
+            max_seconds=self.model_max_seconds,
+            request_timeout_seconds=self.model_timeout_seconds,
+            calibration_path=self.calibration_path,
         )

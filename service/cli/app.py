@@ -1,15 +1,22 @@
 """The `autofix` command-line interface."""
 
-import typer
-from pydantic import ValidationError
+from importlib.metadata import version as package_version
+from typing import Annotated
 
-from service.cli import failures_command, import_command
+import typer
+from pydantic import AliasChoices, ValidationError
+
+from service.cli import analyze_command, failures_command, import_command
 from service.cli.database_commands import database_app
 from service.cli.errors import INVALID_INPUT, fail
+from service.cli.help_format import PlainHelpCommand
 from service.logging import configure_logging
-from service.settings import Settings
+from service.settings import SECRET_SETTINGS, Settings
 
 CLI_LOG_LEVEL = "warning"
+
+# The distribution name in pyproject.toml, which `--version` reads the installed version of.
+PACKAGE_NAME = "autofix"
 
 app = typer.Typer(
     name="autofix",
@@ -20,20 +27,37 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    # Click's plain help shows each option's metavar; Typer's Rich help adds type labels such as <bool>.
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
 )
-app.command("import", help=import_command.HELP)(import_command.import_files)
-app.command("failures", help=failures_command.HELP)(failures_command.list_failed_executions)
+app.command("analyze", help=analyze_command.HELP, cls=PlainHelpCommand)(analyze_command.analyze_targets)
+app.command("import", help=import_command.HELP, cls=PlainHelpCommand)(import_command.import_files)
+app.command("failures", help=failures_command.HELP, cls=PlainHelpCommand)(failures_command.list_failed_executions)
 app.add_typer(database_app, name="db")
 
 
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"autofix {package_version(PACKAGE_NAME)}")
+        raise typer.Exit()
+
+
 @app.callback()
-def load_settings(context: typer.Context) -> None:
+def load_settings(
+    context: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the installed version and exit."
+        ),
+    ] = False,
+) -> None:
     """Read the settings once and hand them to the command."""
     try:
         settings = Settings()
     except ValidationError as error:
-        fail(f"invalid setting: {_describe_setting_error(error)}", status=INVALID_INPUT)
+        fail(f"invalid setting: {describe_setting_error(error)}", status=INVALID_INPUT)
 
     if "log_level" not in settings.model_fields_set:
         # The tables are the CLI's output; progress logs would only repeat them on stderr.
@@ -42,8 +66,32 @@ def load_settings(context: typer.Context) -> None:
     context.obj = settings
 
 
-def _describe_setting_error(error: ValidationError) -> str:
-    # The value is left out of the message because a setting such as the database URL can carry a password.
+def describe_setting_error(error: ValidationError) -> str:
+    """Name the environment variable of the first invalid setting, the reason and, unless secret, the value."""
     first = error.errors(include_url=False)[0]
-    name = "AUTOFIX_" + str(first["loc"][0]).upper() if first["loc"] else "AUTOFIX_*"
-    return f"{name}: {first['msg']}"
+    given = str(first["loc"][0]) if first["loc"] else None
+    field = _field_name(given)
+
+    reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+    if field is not None and field not in SECRET_SETTINGS and "input" in first:
+        reason = f"{reason}; got {first['input']!r}"
+    return f"{_variable_name(given, field)}: {reason}"
+
+
+def _field_name(given: str | None) -> str | None:
+    """Find the settings field that an error location names, by field name or environment alias."""
+    if given in Settings.model_fields:
+        return given
+    for name, info in Settings.model_fields.items():
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices) and given in alias.choices:
+            return name
+    return None
+
+
+def _variable_name(given: str | None, field: str | None) -> str:
+    if given is None:
+        return "AUTOFIX_*"
+    if given == field:
+        return "AUTOFIX_" + given.upper()
+    return given

@@ -1,5 +1,6 @@
 """`autofix import`: store failure bundles from files."""
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.cli.errors import INVALID_INPUT, fail
+from service.cli.errors import INVALID_INPUT, fail, fail_all
 from service.cli.runner import run_in_transaction
 from service.cli.listings import print_imported
 from service.importer import ImportConflict, ImportResult, import_bundle
@@ -33,28 +34,68 @@ def import_files(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Failure bundle JSON files.")],
 ) -> None:
     settings: Settings = context.obj
-    bundles = [BundleFile(path, read_bundle_file(path, settings.intake_limits())) for path in files]
+    bundles = _read_bundle_files(files, settings.intake_limits())
 
     results = run_in_transaction(settings, lambda session: _store(session, bundles))
 
-    print_imported([stored for result in results for stored in result.executions])
+    print_imported([(str(bundle.path), result.executions) for bundle, result in zip(bundles, results, strict=True)])
     typer.echo(_summary(results, len(files)))
+
+
+class FileRejected(Exception):
+    """A bundle file that cannot be read or that intake rejects; the message names the file."""
 
 
 def read_bundle_file(path: Path, limits: Limits) -> PreparedBundle:
     """Read and prepare one bundle file; an unreadable or rejected file ends the command with status 2."""
     try:
-        # One byte over the limit is enough for prepare_bundle to reject the body, so a huge
-        # file is never read whole.
-        with path.open("rb") as handle:
-            data = handle.read(limits.max_body_bytes + 1)
+        return prepare_bundle_file(path, limits)
+    except FileRejected as error:
+        fail(str(error), status=INVALID_INPUT)
+
+
+def prepare_bundle_file(path: Path, limits: Limits) -> PreparedBundle:
+    """Read and prepare one bundle file.
+
+    Raises:
+        FileRejected: the file cannot be read, is over AUTOFIX_MAX_BODY_BYTES or is rejected by intake.
+    """
+    try:
+        data = _read_within_limit(path, limits.max_body_bytes)
     except OSError as error:
-        fail(f"{path}: cannot read the file: {error.strerror}", status=INVALID_INPUT)
+        raise FileRejected(f"{path}: cannot read the file: {error.strerror}") from error
 
     try:
         return prepare_bundle(data, limits)
     except BundleRejected as error:
-        fail(f"{path}: {error}", status=INVALID_INPUT)
+        raise FileRejected(f"{path}: {error}") from error
+
+
+def _read_within_limit(path: Path, max_bytes: int) -> bytes:
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise FileRejected(
+                f"{path} is {size:,} bytes, more than the limit of {max_bytes:,} bytes (AUTOFIX_MAX_BODY_BYTES)"
+            )
+        # A pipe or a file still being written reports no final size, so at most one byte over
+        # the limit is read: enough for intake to reject the body without reading it whole.
+        return handle.read(max_bytes + 1)
+
+
+def _read_bundle_files(paths: list[Path], limits: Limits) -> list[BundleFile]:
+    """Prepare every file, or report each rejected one and end the command with status 2."""
+    bundles = []
+    rejections = []
+    for path in paths:
+        try:
+            bundles.append(BundleFile(path, prepare_bundle_file(path, limits)))
+        except FileRejected as error:
+            rejections.append(str(error))
+
+    if rejections:
+        fail_all(rejections, status=INVALID_INPUT)
+    return bundles
 
 
 async def _store(session: AsyncSession, bundles: list[BundleFile]) -> list[ImportResult]:

@@ -1,0 +1,1 @@
+"""Analyses of failed executions: storing them and their runbooks."""
