@@ -23,6 +23,8 @@ class ScoredSuggestion:
     verification: str
     success: bool
     reason: str
+    safe_unattended: bool = False
+    action_type: str | None = None
 
 
 @dataclass
@@ -39,6 +41,7 @@ class CaseOutcome:
     auto_applied_success: bool | None = None
     expect_action: str | None = None
     top_action: str | None = None
+    threshold: float = 0.95
     latency_ms: float = 0.0
     prompt_bytes: int = 0
     baseline_prompt_bytes: int = 0
