@@ -1,0 +1,30 @@
+"""VCR matcher for the HTTP tests of the model path (tests/agent/test_model_http.py)."""
+
+import json
+
+import pytest
+from vcr import VCR
+from vcr.request import Request
+
+CHAT_REQUEST_MATCHER = "chat_request_fields"
+
+
+def match_chat_request_fields(sent: Request, recorded: Request) -> None:
+    """Require every top-level field of the recorded body, with its value, in the body sent.
+
+    The OpenAI request body carries the whole conversation, so it differs on every turn. A cassette
+    therefore records only the fields it checks, such as the model name and the temperature.
+    """
+    if not recorded.body:
+        return
+
+    expected = json.loads(recorded.body)
+    actual = json.loads(sent.body or b"{}")
+    differing = {key: actual.get(key) for key, value in expected.items() if actual.get(key) != value}
+    if differing:
+        raise AssertionError(f"request body fields {differing} differ from the cassette's {expected}")
+
+
+@pytest.hookimpl
+def pytest_recording_configure(config: pytest.Config, vcr: VCR) -> None:
+    vcr.register_matcher(CHAT_REQUEST_MATCHER, match_chat_request_fields)
