@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tools.expressions import find_expression_spans
+from tools.expressions import ExpressionError, evaluate, find_expression_spans
 from tools.expressions.errors import ExpressionSyntaxError
 from tools.patching import format_data_path
 
@@ -129,3 +129,31 @@ def value_at(value: Any, keys: list[PathKey]) -> tuple[bool, Any, list[PathKey]]
 def retry_policy(node: dict[str, Any] | None) -> dict[str, Any]:
     retry = ((node or {}).get("data") or {}).get("retry")
     return retry if isinstance(retry, dict) else {}
+
+
+def run_context(context: FailureContext) -> dict[str, Any]:
+    """The values the failed node's expressions read: the trigger, env and each earlier node's output."""
+    return context.snapshot.context() if context.snapshot is not None else {}
+
+
+def lookup(context: FailureContext, path: str) -> tuple[bool, Any]:
+    """Evaluate an expression path against the failed node's run context; (False, None) when it fails."""
+    values = run_context(context)
+    if not values:
+        return False, None
+    try:
+        return True, evaluate(path, values)
+    except ExpressionError:
+        return False, None
+
+
+def node_input(context: FailureContext) -> Any:
+    """The failed node's input in the reproduction, else None."""
+    run = context.reproduction.nodes.get(context.failed_node_id or "")
+    return run.input if run is not None else None
+
+
+def parent_path(path: str) -> str | None:
+    """Drop the last key or index of an expression path: `a.b[0]` gives `a.b`, a bare root gives None."""
+    match = re.fullmatch(r"(.+?)(\.[A-Za-z_$][\w$]*|\[[^\[\]]*\])", path)
+    return match.group(1) if match else None

@@ -4,6 +4,7 @@ import json
 import re
 
 from agent.context import FailureContext
+from agent.diagnosers import json_body
 from agent.diagnosers.candidate import Candidate
 from agent.diagnosers.common import pointer_data_path, value_at
 from tools.catalog import Issue, IssueCode
@@ -15,6 +16,11 @@ _ENUM_SUGGESTION = re.compile(r'did you mean ("(?:[^"\\]|\\.)*")\?$')
 
 
 def diagnose(context: FailureContext) -> list[Candidate]:
+    """Fix the failed node's configuration: catalog errors, a JSON body that does not parse, a missing Content-Type."""
+    return _catalog_candidates(context) or json_body.body_candidates(context) or json_body.content_type_candidates(context)
+
+
+def _catalog_candidates(context: FailureContext) -> list[Candidate]:
     """Fix each mechanical catalog error of the failed node in one candidate."""
     index = context.node_index(context.failed_node_id or "")
     if index is None:
@@ -54,5 +60,19 @@ def _fix(context: FailureContext, issue: Issue, keys: list) -> tuple[str, object
         return path, "https://" + value.lstrip("/")
     if issue.code == IssueCode.BAD_ENUM:
         match = _ENUM_SUGGESTION.search(issue.message)
-        return (path, json.loads(match.group(1))) if match else None
+        if match:
+            return path, json.loads(match.group(1))
+        named = _value_named_by_node(context.failed_node, issue.message)
+        return (path, named) if named is not None else None
     return None
+
+
+def _value_named_by_node(node: dict, message: str) -> str | None:
+    """Pick the allowed value that the node's id or label names as a word, as `create` in "Create refund"."""
+    allowed = re.search(r"expected one of (.*), got ", message)
+    if allowed is None:
+        return None
+    values = [json.loads(item) for item in re.findall(r'"(?:[^"\\]|\\.)*"', allowed.group(1))]
+    words = set(re.split(r"[^a-z0-9]+", f"{node.get('id')} {(node.get('data') or {}).get('label') or ''}".lower()))
+    named = [value for value in values if isinstance(value, str) and value.lower() in words]
+    return named[0] if len(named) == 1 else None

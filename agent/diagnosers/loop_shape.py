@@ -1,24 +1,27 @@
 """A loop whose items resolve to an object: point it at the list inside that object."""
 
+import json
 import re
 
 from rapidfuzz import fuzz
 
 from agent.context import FailureContext
 from agent.diagnosers.candidate import Candidate
-from agent.diagnosers.common import child_path, error_code, replace_in_expressions, walk_strings
+from agent.diagnosers.common import child_path, error_code, lookup, replace_in_expressions, walk_strings
 from tools.expressions import ExpressionError, evaluate
 
 KIND = "loop_shape"
 
 
 def diagnose(context: FailureContext) -> list[Candidate]:
-    """Rewrite the loop's items to the field of the arrived object that holds a list."""
+    """Rewrite the loop's items to the field of the arrived object that holds a list, or parse a JSON text list."""
     node = context.failed_node
     detail = context.detail
     fields = detail.get("list_fields") or []
-    if error_code(context) != "LOOP_ITEMS_NOT_A_LIST" or node is None or not fields or not detail.get("source"):
+    if error_code(context) != "LOOP_ITEMS_NOT_A_LIST" or node is None or not detail.get("source"):
         return []
+    if not fields:
+        return _json_text_items(context, node, detail["source"])
 
     field = max(fields, key=lambda name: _score(context, node, name))
     items = (node.get("data") or {}).get("config", {}).get("items")
@@ -71,3 +74,31 @@ def _item_keys(context: FailureContext, field: str) -> set[str]:
     except ExpressionError:
         return set()
     return {key for item in value if isinstance(item, dict) for key in item} if isinstance(value, list) else set()
+
+
+def _json_text_items(context: FailureContext, node: dict, source: str) -> list[Candidate]:
+    """Loop over jsonParse() of the items when they arrived as text holding a JSON list."""
+    found, value = lookup(context, source)
+    if not found or not isinstance(value, str):
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return []
+    items = (node.get("data") or {}).get("config", {}).get("items")
+    new_items = replace_in_expressions(items, source, f"jsonParse({source})") if isinstance(items, str) else items
+    if not isinstance(parsed, list) or new_items == items:
+        return []
+
+    return [
+        Candidate(
+            description=f"Loop over `jsonParse({source})` in config.items of {node['id']}: {source} holds the list as JSON text.",
+            failure_kind=KIND,
+            edits=[{"node": node["id"], "set": {"config.items": new_items}}],
+            evidence=[
+                f"node {node['id']} failed: items {source} is {context.detail.get('got')}",
+                f"that text parses as a JSON list of {len(parsed)} item(s)",
+            ],
+            specificity=0.85,
+        )
+    ]
