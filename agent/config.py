@@ -3,7 +3,11 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The map the eval harness fits and the analysis loads.
 DEFAULT_CALIBRATION_PATH = Path(__file__).parent / "calibration" / "map.json"
+
+# The hand-chosen conservative map: what a refit starts from for groups with too few outcomes.
+PRIOR_CALIBRATION_PATH = Path(__file__).parent / "calibration" / "prior.json"
 
 
 @dataclass(frozen=True)

@@ -105,5 +105,9 @@ def _isotonic(points: Sequence[Observation]) -> PiecewiseMap:
     x = [float(value) for value in regression.X_thresholds_]
     y = [float(value) for value in regression.y_thresholds_]
     if len(x) == 1:
-        return PiecewiseMap(x=(0.0, 1.0), y=(y[0], y[0]))
+        x, y = [0.0, max(x[0], 1e-6)], [0.0, y[0]]
+    elif x[0] > 0.0:
+        # Below the lowest score seen, isotonic regression would repeat the first level; a score
+        # weaker than any evidence the fit saw earns no such trust, so the map falls to 0 at 0.
+        x, y = [0.0, *x], [0.0, *y]
     return PiecewiseMap(x=tuple(x), y=tuple(y))

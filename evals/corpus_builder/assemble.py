@@ -18,7 +18,7 @@ from evals.oracle import check_fix
 from evals.world import effective_fixtures
 from tools.formats.timestamps import parse_rfc3339
 
-POLICY = {"ai_auto_fix_enabled": True, "ai_auto_fix_confidence_threshold": 0.9}
+POLICY = {"ai_auto_fix_enabled": True, "ai_auto_fix_confidence_threshold": 0.95}
 
 
 def assemble_case(run: BaseRun, variant: Variant, *, execution_id: int, origin: str = "injected") -> dict[str, Any]:

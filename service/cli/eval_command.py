@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from agent.calibration import CalibrationMap, load_calibration
+from agent.config import PRIOR_CALIBRATION_PATH
 from agent.scoring import confidence
 from evals.calibration_fit import Observation, fit_map, read_outcomes, split_by_base_workflow, write_map
 from evals.cases import CaseError, load_cases
@@ -82,7 +83,8 @@ def _run_with_progress(cases: list, config: Any) -> list:
 
 
 def _fit(outcomes: list, settings: Settings, corpus: Path, outcome_files: list[Path]) -> tuple[list, dict[str, Any]]:
-    prior = load_calibration(settings.calibration_path)
+    current = load_calibration(settings.calibration_path)
+    prior = load_calibration(PRIOR_CALIBRATION_PATH)
     fitting, held_out = split_by_base_workflow(observations(outcomes))
     for path in outcome_files:
         try:
@@ -96,9 +98,9 @@ def _fit(outcomes: list, settings: Settings, corpus: Path, outcome_files: list[P
         "map": str(settings.calibration_path),
         "fitting_points": len(fitting),
         "held_out_points": len(held_out),
-        "held_out_ece_before": expected_calibration_error(_pairs(held_out, prior)),
+        "held_out_ece_before": expected_calibration_error(_pairs(held_out, current)),
         "held_out_ece_after": expected_calibration_error(_pairs(held_out, fitted)),
-        "held_out_brier_before": brier_score(_pairs(held_out, prior)),
+        "held_out_brier_before": brier_score(_pairs(held_out, current)),
         "held_out_brier_after": brier_score(_pairs(held_out, fitted)),
         "groups": methods,
     }

@@ -88,3 +88,15 @@ def test_read_outcomes_names_bad_record(tmp_path):
 
     with pytest.raises(ValueError, match="record 0: expected raw_score, source and success"):
         read_outcomes(path)
+
+
+def test_fit_map_falls_to_zero_below_observed_scores():
+    observations = [
+        Observation(raw_score=0.5 + index / 100, source="rule:timeout", success=index % 3 != 1, base_workflow="wf")
+        for index in range(40)
+    ]
+
+    fitted, _ = fit_map(observations, PRIOR)
+
+    assert fitted.maps["rule"](0.0) == 0.0
+    assert fitted.maps["rule"](0.25) < fitted.maps["rule"](0.5)
