@@ -8,8 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tools.agent_tools.edit_language import EDITS_DESCRIPTION, edit_tool_error
 from tools.agent_tools.errors import ToolError
 from tools.agent_tools.session import ToolSession
-from tools.expressions import ExpressionError, find_expressions, has_expression, referenced_paths
+from tools.expressions import (
+    ExpressionError,
+    find_expressions,
+    has_expression,
+    referenced_paths,
+)
 from tools.formats.suggestion import FailureKind
+from tools.json_values import iter_strings
 from tools.patching import EditError, PathSyntaxError, build_patch, parse_data_path
 from tools.redaction import redact
 
@@ -145,7 +151,7 @@ def _checked_suggestion(
 
 def _template_credentials(value: Any) -> Iterator[str]:
     """Yield NAME for each {{ credential.NAME }} in a value's strings; unparsable expressions are skipped."""
-    for text in _strings(value):
+    for text in iter_strings(value):
         if not has_expression(text):
             continue
         try:
@@ -167,14 +173,3 @@ def _credential_name(path: str) -> str | None:
     if len(keys) >= 2 and keys[0] == "credential" and isinstance(keys[1], str):
         return keys[1]
     return None
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)

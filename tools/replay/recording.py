@@ -1,7 +1,7 @@
 """A recorded execution prepared once, so many candidate patches can be replayed against it cheaply."""
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from tools.expressions import (
     referenced_nodes,
 )
 from tools.formats.timestamps import parse_rfc3339
+from tools.json_values import iter_strings
 from tools.replay.fixtures import FixtureIndex, index_fixtures
 from tools.replay.graph import RunGraph, build_graph
 from tools.replay.state import EPOCH
@@ -108,7 +109,7 @@ def node_references(node: dict[str, Any], node_ids: Mapping[str, Any]) -> frozen
     found: set[str] = set()
     is_code = node.get("type") == CODE_TYPE
     try:
-        for text in _strings(node.get("data")):
+        for text in iter_strings(node.get("data")):
             if has_expression(text):
                 for expression in find_expressions(text):
                     found.update(referenced_nodes(expression))
@@ -119,16 +120,6 @@ def node_references(node: dict[str, Any], node_ids: Mapping[str, Any]) -> frozen
         return None
     return frozenset(name for name in found if name in node_ids)
 
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _last_records(nodes: list[Any]) -> dict[str, dict[str, Any]]:
