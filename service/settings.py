@@ -29,8 +29,9 @@ _DRIVER_SCHEMES = {
 
 _SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
-# Settings whose value an error message must not repeat: a database URL can carry a password.
-SECRET_SETTINGS = frozenset({"database_url", "openai_api_key"})
+# Settings besides the SecretStr ones whose value an error message must not repeat, because a
+# database URL can carry a password.
+SECRET_SETTINGS = frozenset({"database_url"})
 
 
 class Settings(BaseSettings):
@@ -64,7 +65,7 @@ class Settings(BaseSettings):
     model_timeout_seconds: float = Field(default=30.0, gt=0, description="one model request, in seconds")
     calibration_path: Path = Field(default=DEFAULT_CALIBRATION_PATH, description="calibration map JSON file")
 
-    # A secret shared with LinkFlow's engine; the engine callback route answers 503 until it is set.
+    # A secret shared with LinkFlow's engine; the engine callback route returns 503 until it is set.
     callback_signing_key: SecretStr | None = Field(
         default=None, description="HMAC-SHA256 key that signs engine callbacks"
     )
@@ -83,14 +84,13 @@ class Settings(BaseSettings):
             # The URL itself stays out of the message because it can carry a password.
             raise ValueError(f"invalid URL ({error}); expected a URL such as {DEFAULT_DATABASE_URL}") from error
 
+        url = url.set(drivername=_DRIVER_SCHEMES.get(url.drivername, url.drivername))
         backend = url.get_backend_name()
         if backend not in _SUPPORTED_BACKENDS:
             raise ValueError(
                 f"database backend {backend} is not supported; supported: {', '.join(_SUPPORTED_BACKENDS)}"
             )
-
-        driver = _DRIVER_SCHEMES.get(url.drivername, url.drivername)
-        return url.set(drivername=driver).render_as_string(hide_password=False)
+        return url.render_as_string(hide_password=False)
 
     @property
     def database_backend(self) -> str:

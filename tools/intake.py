@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tools.fingerprint import fingerprint_request
-from tools.formats import FailureBundle
+from tools.formats import Execution, FailureBundle, WorkflowDefinition
 from tools.formats.bundle import BUNDLE_FORMAT
 from tools.formats.timestamps import parse_rfc3339
 from tools.redaction import redact_bundle
@@ -66,7 +66,15 @@ class PreparedBundle:
 
 def prepare_bundle(data: bytes, limits: Limits = Limits()) -> PreparedBundle:
     """Validate a failure bundle's bytes, redact its secrets and re-fingerprint its fixtures."""
-    document = parse_document(data, limits)
+    return prepare_bundle_document(parse_document(data, limits), limits)
+
+
+def prepare_bundle_document(document: Any, limits: Limits = Limits()) -> PreparedBundle:
+    """Validate an already parsed failure bundle, as `prepare_bundle` does after parsing.
+
+    `document` must come from `parse_document`, which checks text, numbers and nesting; it is
+    not changed.
+    """
     if not isinstance(document, dict):
         raise BundleRejected(ROOT, f"expected a JSON object, got {_json_type(document)}")
     _check_format_tag(document)
@@ -92,9 +100,8 @@ def prepare_bundle(data: bytes, limits: Limits = Limits()) -> PreparedBundle:
 def parse_document(data: bytes, limits: Limits) -> Any:
     """Parse JSON bytes under the size, depth, text and number limits."""
     if len(data) > limits.max_body_bytes:
-        raise BundleRejected(
-            ROOT, f"body is {len(data)} bytes, more than the limit of {limits.max_body_bytes} bytes"
-        )
+        # No size is given because a caller may pass only the first limit + 1 bytes of a larger input.
+        raise BundleRejected(ROOT, f"body is more than the limit of {limits.max_body_bytes:,} bytes")
 
     try:
         text = data.decode("utf-8")
@@ -104,7 +111,7 @@ def parse_document(data: bytes, limits: Limits) -> Any:
     try:
         document = json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
     except json.JSONDecodeError as error:
-        raise BundleRejected(ROOT, f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
+        raise BundleRejected(ROOT, f"malformed JSON: {describe_json_error(error)}") from error
     except RecursionError as error:
         raise BundleRejected(ROOT, f"JSON is nested deeper than the limit of {limits.max_depth} levels") from error
     except ValueError as error:
@@ -113,6 +120,17 @@ def parse_document(data: bytes, limits: Limits) -> Any:
 
     _check_values(document, limits.max_depth)
     return document
+
+
+def describe_json_error(error: json.JSONDecodeError) -> str:
+    """Write the decoder's message as a sentence that ends with its line and column.
+
+    Some messages, such as "Unterminated string starting at", end in "at" and expect the position
+    after them; the others get " at" added.
+    """
+    reason = error.msg[:1].lower() + error.msg[1:]
+    joiner = " " if reason.endswith(" at") else " at "
+    return f"{reason}{joiner}line {error.lineno} column {error.colno}"
 
 
 class _BadNumber:
@@ -147,11 +165,11 @@ class _ValueProblem(Exception):
         self.keys: list[str | int] = []
 
 
-def _check_values(document: Any, max_depth: int) -> None:
+def _check_values(document: Any, max_depth: int, prefix: str = ROOT) -> None:
     try:
         _walk(document, 0, max_depth)
     except _ValueProblem as problem:
-        raise BundleRejected(json_path(reversed(problem.keys)), problem.reason) from None
+        raise BundleRejected(json_path(reversed(problem.keys), prefix), problem.reason) from None
 
 
 def _walk(value: Any, depth: int, max_depth: int) -> None:
@@ -264,19 +282,24 @@ def check_stored_values(bundle: FailureBundle) -> None:
     executions += [(f"{ROOT}.history[{index}]", run) for index, run in enumerate(bundle.history)]
 
     for path, execution in executions:
-        _check_stored_integer(execution.workflow_version, f"{path}.workflow_version")
-        if execution.workflow is not None:
-            _check_stored_integer(execution.workflow.version, f"{path}.workflow.version")
-        _check_stored_integer(execution.duration_ms, f"{path}.duration_ms")
-        _check_stored_timestamp(execution.started_at, f"{path}.started_at")
+        check_execution_stored_values(execution, path)
 
-        for index, record in enumerate(execution.nodes):
-            _check_stored_integer(record.sequence, f"{path}.nodes[{index}].sequence")
-            _check_stored_integer(record.attempt, f"{path}.nodes[{index}].attempt")
-            _check_stored_timestamp(record.started_at, f"{path}.nodes[{index}].started_at")
-            _check_stored_timestamp(record.completed_at, f"{path}.nodes[{index}].completed_at")
-        for index, entry in enumerate(execution.logs):
-            _check_stored_timestamp(entry.logged_at, f"{path}.logs[{index}].logged_at")
+
+def check_execution_stored_values(execution: Execution, path: str) -> None:
+    """Reject an execution's integers and timestamps that the database cannot hold."""
+    _check_stored_integer(execution.workflow_version, f"{path}.workflow_version")
+    if execution.workflow is not None:
+        _check_stored_integer(execution.workflow.version, f"{path}.workflow.version")
+    _check_stored_integer(execution.duration_ms, f"{path}.duration_ms")
+    _check_stored_timestamp(execution.started_at, f"{path}.started_at")
+
+    for index, record in enumerate(execution.nodes):
+        _check_stored_integer(record.sequence, f"{path}.nodes[{index}].sequence")
+        _check_stored_integer(record.attempt, f"{path}.nodes[{index}].attempt")
+        _check_stored_timestamp(record.started_at, f"{path}.nodes[{index}].started_at")
+        _check_stored_timestamp(record.completed_at, f"{path}.nodes[{index}].completed_at")
+    for index, entry in enumerate(execution.logs):
+        _check_stored_timestamp(entry.logged_at, f"{path}.logs[{index}].logged_at")
 
 
 def _check_stored_integer(value: int | None, path: str) -> None:
@@ -403,6 +426,97 @@ def write_ids_as_text(document: dict[str, Any]) -> None:
             value = execution.get(name)
             if isinstance(value, int) and not isinstance(value, bool):
                 execution[name] = str(value)
+
+
+@dataclass(frozen=True)
+class PreparedDefinition:
+    """A validated workflow definition, with literal secrets masked as in a bundle's definition."""
+
+    raw: dict[str, Any]
+    model: WorkflowDefinition
+    definition_findings: list[dict[str, Any]] = field(default_factory=list)
+    redacted_paths: list[str] = field(default_factory=list)
+
+
+def prepare_definition(data: bytes | dict[str, Any], limits: Limits = Limits(), path: str = ROOT) -> PreparedDefinition:
+    """Validate a workflow definition on its own and mask the literal secrets in it.
+
+    `data` is JSON bytes, or a value already parsed; `path` is where the definition sits in the
+    caller's input, so rejections name the caller's own path (`$.definition.nodes[2].id`).
+    The checks and the redaction are those a bundle's definition gets.
+    """
+    document = parse_document(data, limits) if isinstance(data, bytes) else data
+    if not isinstance(data, bytes):
+        _check_values(document, limits.max_depth, path)
+    if not isinstance(document, dict):
+        raise BundleRejected(path, f"expected a JSON object, got {_json_type(document)}")
+
+    check_definition_limits(document, path, limits)
+    model = _parse_model(WorkflowDefinition, document, path)
+    check_definition_references(model, path)
+
+    # Redacting inside a bundle-shaped wrapper gives the definition the bundle's rules: node ids
+    # and credential names stay, and each masked value is reported as a finding.
+    redaction = redact_bundle({"workflow": {"definition": document}})
+    redacted = redaction.value["workflow"]["definition"]
+    return PreparedDefinition(
+        raw=redacted,
+        model=WorkflowDefinition.model_validate(redacted),
+        definition_findings=list(redaction.definition_findings),
+        redacted_paths=[_rebase(found, f"{ROOT}.workflow.definition", path) for found in redaction.paths],
+    )
+
+
+@dataclass(frozen=True)
+class PreparedExecution:
+    """A validated and redacted recorded execution whose workflow definition is not known."""
+
+    raw: dict[str, Any]
+    model: Execution
+    redacted_paths: list[str] = field(default_factory=list)
+
+
+def prepare_execution(document: Any, limits: Limits = Limits()) -> PreparedExecution:
+    """Validate a recorded execution without its workflow definition, and redact it.
+
+    For a run whose definition is not known yet: the checks of a bundle's execution, except
+    that node references cannot be checked against the workflow. `document` must come from
+    `parse_document`; it is not changed.
+    """
+    if not isinstance(document, dict):
+        raise BundleRejected(ROOT, f"expected a JSON object, got {_json_type(document)}")
+    embedded = document.get("workflow")
+    if isinstance(embedded, dict):
+        check_definition_limits(embedded.get("definition"), f"{ROOT}.workflow.definition", limits)
+
+    model = _parse_model(Execution, document, ROOT)
+    check_execution_stored_values(model, ROOT)
+    if model.workflow is not None:
+        check_definition_references(model.workflow.definition, f"{ROOT}.workflow.definition")
+        check_execution_nodes(model, model.workflow.definition, ROOT)
+
+    # The wrapper gives the execution the bundle's rules: its ids, statuses and timestamps stay.
+    redaction = redact_bundle({"execution": document})
+    wrapper = redaction.value
+    refingerprint_fixtures(wrapper)
+    write_ids_as_text(wrapper)
+    redacted = wrapper["execution"]
+    return PreparedExecution(
+        raw=redacted,
+        model=Execution.model_validate(redacted),
+        redacted_paths=[_rebase(found, f"{ROOT}.execution", ROOT) for found in redaction.paths],
+    )
+
+
+def _parse_model(model: Any, document: dict[str, Any], path: str) -> Any:
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise rejection_from_validation(error, path) from None
+
+
+def _rebase(found: str, old_prefix: str, new_prefix: str) -> str:
+    return new_prefix + found[len(old_prefix) :] if found.startswith(old_prefix) else found
 
 
 def json_path(keys: Any, prefix: str = ROOT) -> str:

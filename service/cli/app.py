@@ -1,15 +1,22 @@
 """The `autofix` command-line interface."""
 
 from importlib.metadata import version as package_version
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
-from pydantic import AliasChoices, ValidationError
+from pydantic import AliasChoices, SecretStr, ValidationError
 
-from service.cli import analyze_command, failures_command, import_command
+from service.cli import (
+    analyze_command,
+    eval_command,
+    failures_command,
+    import_command,
+    serve_command,
+)
 from service.cli.database_commands import database_app
 from service.cli.errors import INVALID_INPUT, fail
 from service.cli.help_format import PlainHelpCommand
+from service.cli.workspace_commands import token_app, workspace_app
 from service.logging import configure_logging
 from service.settings import SECRET_SETTINGS, Settings
 
@@ -32,9 +39,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.command("analyze", help=analyze_command.HELP, cls=PlainHelpCommand)(analyze_command.analyze_targets)
+app.command("eval", help=eval_command.HELP, cls=PlainHelpCommand)(eval_command.run_eval)
 app.command("import", help=import_command.HELP, cls=PlainHelpCommand)(import_command.import_files)
 app.command("failures", help=failures_command.HELP, cls=PlainHelpCommand)(failures_command.list_failed_executions)
 app.add_typer(database_app, name="db")
+app.command("serve", help=serve_command.HELP, cls=PlainHelpCommand)(serve_command.serve)
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(token_app, name="token")
 
 
 def _print_version(requested: bool) -> None:
@@ -69,29 +80,34 @@ def load_settings(
 def describe_setting_error(error: ValidationError) -> str:
     """Name the environment variable of the first invalid setting, the reason and, unless secret, the value."""
     first = error.errors(include_url=False)[0]
-    given = str(first["loc"][0]) if first["loc"] else None
-    field = _field_name(given)
+    location = str(first["loc"][0]) if first["loc"] else None
+    field = _field_name(location)
 
     reason = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
-    if field is not None and field not in SECRET_SETTINGS and "input" in first:
+    if field is not None and not _is_secret(field) and "input" in first:
         reason = f"{reason}; got {first['input']!r}"
-    return f"{_variable_name(given, field)}: {reason}"
+    return f"{_variable_name(location, field)}: {reason}"
 
 
-def _field_name(given: str | None) -> str | None:
+def _field_name(location: str | None) -> str | None:
     """Find the settings field that an error location names, by field name or environment alias."""
-    if given in Settings.model_fields:
-        return given
+    if location in Settings.model_fields:
+        return location
     for name, info in Settings.model_fields.items():
         alias = info.validation_alias
-        if isinstance(alias, AliasChoices) and given in alias.choices:
+        if isinstance(alias, AliasChoices) and location in alias.choices:
             return name
     return None
 
 
-def _variable_name(given: str | None, field: str | None) -> str:
-    if given is None:
+def _is_secret(field: str) -> bool:
+    annotation = Settings.model_fields[field].annotation
+    return field in SECRET_SETTINGS or annotation is SecretStr or SecretStr in get_args(annotation)
+
+
+def _variable_name(location: str | None, field: str | None) -> str:
+    if location is None:
         return "AUTOFIX_*"
-    if given == field:
-        return "AUTOFIX_" + given.upper()
-    return given
+    if location == field:
+        return "AUTOFIX_" + location.upper()
+    return location

@@ -21,7 +21,13 @@ DATABASE_UNUSABLE = 1
 
 def fail(message: str, *, status: int) -> NoReturn:
     """Print `error: message` on stderr and exit with `status`."""
-    typer.echo(f"error: {message}", err=True)
+    fail_all([message], status=status)
+
+
+def fail_all(messages: list[str], *, status: int) -> NoReturn:
+    """Print an `error: message` line on stderr for each message and exit with `status`."""
+    for message in messages:
+        typer.echo(f"error: {message}", err=True)
     raise typer.Exit(status)
 
 
@@ -34,9 +40,10 @@ def database_errors(settings: Settings) -> Iterator[None]:
         fail(str(error), status=DATABASE_UNUSABLE)
     except DBAPIError as error:
         location = make_url(settings.database_url).render_as_string(hide_password=True)
-        fail(f"database {location} failed: {_first_line(error.orig)}", status=DATABASE_UNUSABLE)
+        fail(f"database {location} failed: {first_line(error.orig)}", status=DATABASE_UNUSABLE)
 
 
-def _first_line(error: BaseException | None) -> str:
+def first_line(error: BaseException | None) -> str:
+    """Return the first line of a database driver's error, which psycopg follows with detail lines."""
     text = str(error).strip() if error is not None else "unknown error"
     return text.splitlines()[0] if text else type(error).__name__

@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from service.cli.errors import INVALID_INPUT, fail
-from service.cli.runner import run_in_transaction
 from service.cli.listings import print_failures
+from service.cli.runner import run_in_transaction
 from service.executions.failures import WorkspaceNotFound, list_failures
 from service.settings import Settings
 
@@ -18,7 +18,9 @@ def list_failed_executions(
     workspace: Annotated[
         str | None, typer.Option("--workspace", metavar="ID", help="Only this workspace (LinkFlow id).")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Maximum number of executions listed.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, max=1000, help="Maximum number of executions listed.")
+    ] = 50,
 ) -> None:
     settings: Settings = context.obj
     try:

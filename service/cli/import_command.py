@@ -9,8 +9,8 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.cli.errors import INVALID_INPUT, fail, fail_all
-from service.cli.runner import run_in_transaction
 from service.cli.listings import print_imported
+from service.cli.runner import run_in_transaction
 from service.importer import ImportConflict, ImportResult, import_bundle
 from service.settings import Settings
 from tools.intake import BundleRejected, Limits, PreparedBundle, prepare_bundle

@@ -5,6 +5,7 @@ is a few characters; the error is what the user came for, so it gets a line of i
 """
 
 import re
+import textwrap
 import unicodedata
 
 from rich.console import Console
@@ -16,19 +17,35 @@ from service.importer import StoredExecution
 # Error messages can be whole stack traces; the listing shows the first line, cut to this many characters.
 MAX_ERROR_CHARS = 400
 
+# Continuation lines of a wrapped heading or error start here, right of the "  failed at" indent.
+CONTINUATION_INDENT = "    "
+
+# Below this many characters a line is unreadable however it wraps, so narrower terminals overflow.
+_MIN_TEXT_WIDTH = 20
+
+# A LinkFlow expression such as `{{ $json.id }}` is one token, so its inner spaces must not break lines.
+_EXPRESSION = re.compile(r"\{\{.*?\}\}")
+
+# Stands in for a space inside an expression while wrapping. printable() has already escaped every
+# control character, so none can occur in the text itself.
+_KEPT_SPACE = "\x00"
+
 # LinkFlow prefixes the run's error with the node, which the listing already names.
 _FAILED_NODE_PREFIX = re.compile(r"^node '[^']*' failed: ")
 
 
-def print_imported(executions: list[StoredExecution]) -> None:
+def print_imported(files: list[tuple[str, list[StoredExecution]]]) -> None:
+    """Print a `file:` line for each bundle file, then a block for each execution it held."""
     console = Console(soft_wrap=False)
-    for stored in executions:
-        kind = "history run" if stored.is_history else "execution"
-        heading = (
-            f"{stored.workspace_id} / {stored.workflow_id} v{_text(stored.workflow_version)} / "
-            f"{kind} {stored.execution_id}: {stored.status}, {stored.outcome}"
-        )
-        _print_block(console, heading, stored.failed_node, stored.error_message)
+    for path, executions in files:
+        _print_wrapped(console, f"file: {path}", indent="", hanging=CONTINUATION_INDENT)
+        for stored in executions:
+            kind = "history run" if stored.is_history else "execution"
+            heading = (
+                f"{stored.workspace_id} / {stored.workflow_id} v{_text(stored.workflow_version)} / "
+                f"{kind} {stored.execution_id}: {stored.status}, {stored.outcome}"
+            )
+            _print_block(console, heading, stored.failed_node, stored.error_message)
 
 
 def print_failures(failures: list[FailureSummary]) -> None:
@@ -54,10 +71,33 @@ def shorten_error(message: str | None) -> str:
 
 
 def _print_block(console: Console, heading: str, failed_node: str | None, error: str | None) -> None:
-    # Stored text such as "[REDACTED]" would otherwise be read as Rich markup, hence Text.
-    console.print(Text(printable(heading), style="bold"))
+    _print_wrapped(console, heading, indent="", hanging=CONTINUATION_INDENT, style="bold")
     if failed_node is not None:
-        console.print(Text(printable(f"  failed at {failed_node}: {shorten_error(error)}")))
+        line = f"failed at {failed_node}: {shorten_error(error)}"
+        _print_wrapped(console, line, indent="  ", hanging=CONTINUATION_INDENT)
+
+
+def _print_wrapped(console: Console, text: str, *, indent: str, hanging: str, style: str = "") -> None:
+    # Stored text such as "[REDACTED]" would otherwise be read as Rich markup, hence Text.
+    for line in wrap_line(printable(text), console.width, indent=indent, hanging=hanging):
+        console.print(Text(line, style=style))
+
+
+def wrap_line(text: str, width: int, *, indent: str, hanging: str) -> list[str]:
+    """Wrap text at spaces into lines of at most `width` characters, with no trailing spaces.
+
+    Lines after the first start with `hanging`. A URL or a `{{ ... }}` expression moves to the
+    next line whole, and only one longer than a line is cut.
+    """
+    protected = _EXPRESSION.sub(lambda match: match.group().replace(" ", _KEPT_SPACE), text)
+    lines = textwrap.wrap(
+        protected,
+        width=max(width, len(hanging) + _MIN_TEXT_WIDTH),
+        initial_indent=indent,
+        subsequent_indent=hanging,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_KEPT_SPACE, " ") for line in lines]
 
 
 def printable(text: str) -> str:

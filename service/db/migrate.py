@@ -1,5 +1,7 @@
 """Schema migrations, run from code: upgrade to the newest revision, or read the current one."""
 
+import asyncio
+import fcntl  # NOTE: POSIX only, so this module does not import on Windows.
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from service.db import models  # noqa: F401  (registers every table on Base.metadata)
 from service.db.base import Base
@@ -101,13 +103,47 @@ async def prepare_database(settings: Settings) -> None:
     revision raises DatabaseNotMigrated.
     """
     if settings.database_backend == "sqlite":
-        await upgrade(settings)
+        await _upgrade_sqlite(settings)
         return
 
     current = await current_revision(settings)
     head = head_revision()
     if current != head:
         raise DatabaseNotMigrated(current, head)
+
+
+async def _upgrade_sqlite(settings: Settings) -> None:
+    """Migrate a SQLite database to the newest revision, one process at a time.
+
+    Two processes that open a new database file at once would otherwise both find no revision
+    and both create the tables, and the second fails with "table ... already exists". Each takes
+    an exclusive lock on a file beside the database, then reads the revision again.
+    """
+    head = head_revision()
+    if await current_revision(settings) == head:
+        return
+
+    lock_path = _migration_lock_path(settings)
+    if lock_path is None:
+        await upgrade(settings)
+        return
+
+    with lock_path.open("a") as lock_file:
+        # flock blocks until the other process's migration ends, so it runs off the event loop.
+        await asyncio.to_thread(fcntl.flock, lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            if await current_revision(settings) != head:
+                await upgrade(settings)
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+
+def _migration_lock_path(settings: Settings) -> Path | None:
+    """Return `<database file>.migration-lock`, or None for an in-memory database, which no other process opens."""
+    database = make_url(settings.database_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + ".migration-lock")
 
 
 def schema_differences(connection: Connection) -> list[Any]:

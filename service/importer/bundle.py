@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import Workflow, WorkflowVersion
+from service.db.models.execution import ExecutionSource
 from service.importer.executions import IncomingExecution, store_execution
 from service.importer.results import ImportResult, StoredVersion
 from service.importer.workflows import IncomingVersion, find_or_create_workflow, store_version
@@ -18,7 +19,9 @@ from tools.intake import PreparedBundle
 log = structlog.stdlib.get_logger(__name__)
 
 
-async def import_bundle(session: AsyncSession, prepared: PreparedBundle) -> ImportResult:
+async def import_bundle(
+    session: AsyncSession, prepared: PreparedBundle, *, source: ExecutionSource = "import"
+) -> ImportResult:
     """Store a validated, redacted failure bundle; importing the same bundle again changes nothing.
 
     Runs in the session's transaction and does not commit. On an error, including
@@ -39,7 +42,8 @@ async def import_bundle(session: AsyncSession, prepared: PreparedBundle) -> Impo
     versions = [await store_version(session, workflow, incoming) for incoming in _incoming_versions(prepared)]
     versions = await _mark_current(session, workflow, versions)
     executions = [
-        await store_execution(session, workspace, workflow, incoming) for incoming in _incoming_executions(prepared)
+        await store_execution(session, workspace, workflow, incoming)
+        for incoming in _incoming_executions(prepared, source)
     ]
 
     log.info(
@@ -75,7 +79,7 @@ def _incoming_version(workflow: dict[str, Any], number: int, path: str) -> Incom
     return IncomingVersion(number, workflow["definition"], workflow.get("name"), path)
 
 
-def _incoming_executions(prepared: PreparedBundle) -> list[IncomingExecution]:
+def _incoming_executions(prepared: PreparedBundle, source: ExecutionSource) -> list[IncomingExecution]:
     bundle = prepared.model
     models = [bundle.execution, *bundle.history]
     incoming = []
@@ -84,7 +88,7 @@ def _incoming_executions(prepared: PreparedBundle) -> list[IncomingExecution]:
         is_history = model is not bundle.execution
         version = _version_run(model, bundle.workflow.version, is_history=is_history)
         context = None if is_history else _bundle_context(prepared)
-        incoming.append(IncomingExecution(raw, model, path, version, is_history, context))
+        incoming.append(IncomingExecution(raw, model, path, version, is_history, context, source))
     return incoming
 
 

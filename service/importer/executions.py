@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import Execution, ExecutionFixture, ExecutionLog, ExecutionNode, Workflow, Workspace
+from service.db.models.execution import ExecutionSource
 from service.importer.hashing import content_hash
 from service.importer.results import ImportConflict, Outcome, StoredExecution
 from service.importer.workflows import find_version_id
@@ -30,6 +31,7 @@ class IncomingExecution:
     # The bundle's env variables, credential references and definition findings, under those
     # keys; None for history, whose runs may have seen other values.
     context: dict[str, Any] | None = None
+    source: ExecutionSource = "import"
 
 
 async def store_execution(
@@ -115,7 +117,7 @@ async def _create_execution(
         started_at=_timestamp(model.started_at),
         duration_ms=model.duration_ms,
         content_hash=digest,
-        source="import",
+        source=incoming.source,
         variables=context.get("variables"),
         credentials=context.get("credentials"),
         connector_attempts=raw.get("connector_attempts"),

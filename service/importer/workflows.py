@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from service.db.models import Workflow, WorkflowVersion, Workspace
+from service.db.models import Execution, Workflow, WorkflowVersion, Workspace
 from service.importer.hashing import content_hash
 from service.importer.results import ImportConflict, StoredVersion
 
@@ -95,8 +95,22 @@ async def _create_version(
     )
     session.add(stored)
     await session.flush()
+    await _link_executions(session, workflow, stored)
     log.info("workflow version stored", workflow=workflow.external_id, version=incoming.version, source=source)
     return stored
+
+
+async def _link_executions(session: AsyncSession, workflow: Workflow, stored: WorkflowVersion) -> None:
+    """Point executions that reported this version number, stored before its definition was, at it."""
+    await session.execute(
+        update(Execution)
+        .where(
+            Execution.workflow_id == workflow.id,
+            Execution.workflow_version == stored.version,
+            Execution.workflow_version_id.is_(None),
+        )
+        .values(workflow_version_id=stored.id)
+    )
 
 
 async def _advance_current_version(

@@ -73,3 +73,16 @@ def test_log_format_rejects_unknown_value(monkeypatch: pytest.MonkeyPatch) -> No
 
     with pytest.raises(ValidationError, match="'json' or 'console'"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [("mysql://x@127.0.0.1/y", "mysql"), ("mssql+pyodbc://x@db/y", "mssql"), ("oracle://x@db/y", "oracle")],
+)
+def test_unsupported_database_backend_rejected(url: str, backend: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(database_url=url)
+
+    message = str(caught.value)
+    assert f"database backend {backend} is not supported" in message
+    assert "supported: sqlite, postgresql" in message

@@ -110,7 +110,7 @@ def test_prepare_bundle_rejects_missing_field_with_path():
 @pytest.mark.parametrize(
     ("data", "reason_part"),
     [
-        (b'{"format": ', "malformed JSON at line 1"),
+        (b'{"format": ', "malformed JSON: expecting value at line 1 column 12"),
         (b"\xff\xfe{}", "invalid UTF-8"),
         (b"[1, 2]", "expected a JSON object, got a list"),
         (b'{"format": "autofix.failure-bundle/1", "x": NaN}', "NaN"),
@@ -182,7 +182,24 @@ def test_prepare_bundle_rejects_oversized_body():
         prepare_bundle(data, Limits(max_body_bytes=len(data) - 1))
 
     assert caught.value.path == "$"
-    assert f"body is {len(data)} bytes" in caught.value.reason
+    assert caught.value.reason == f"body is more than the limit of {len(data) - 1:,} bytes"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_reason"),
+    [
+        (b'{"format": "autofix', "malformed JSON: unterminated string starting at line 1 column 12"),
+        (b'{"format": 1 2}', "malformed JSON: expecting ',' delimiter at line 1 column 14"),
+        (b'{}\n{}', "malformed JSON: extra data at line 2 column 1"),
+        (b'{"a": "\x01"}', "malformed JSON: invalid control character at line 1 column 8"),
+    ],
+    ids=["unterminated-string", "missing-comma", "extra-data", "control-character"],
+)
+def test_prepare_bundle_malformed_json_reason_ends_with_position(data, expected_reason):
+    with pytest.raises(BundleRejected) as caught:
+        prepare_bundle(data)
+
+    assert caught.value.reason == expected_reason
 
 
 def test_prepare_bundle_rejects_deep_nesting_with_path():

@@ -1,6 +1,7 @@
 """Auto-Fix's SQLAlchemy models, one per module; importing this package registers them all."""
 
 from service.db.models.ai_fix_suggestion import AiFixSuggestion
+from service.db.models.analysis_request import AnalysisRequest
 from service.db.models.api_token import ApiToken
 from service.db.models.chat_thread import ChatThread
 from service.db.models.execution import Execution
@@ -15,6 +16,7 @@ from service.db.models.workspace_policy import WorkspacePolicy
 
 __all__ = [
     "AiFixSuggestion",
+    "AnalysisRequest",
     "ApiToken",
     "ChatThread",
     "Execution",

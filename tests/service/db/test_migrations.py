@@ -1,5 +1,10 @@
 """Migrations from an empty database, compared with the models, on SQLite and PostgreSQL."""
 
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Column, Integer, Table, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -144,3 +149,27 @@ async def test_prepare_database_rejects_unmigrated_postgresql(settings: Settings
         await prepare_database(settings)
 
     assert await current_revision(settings) is None
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"])
+async def test_prepare_database_concurrent_first_use_migrates_once(settings: Settings) -> None:
+    # aiosqlite runs each connection in its own thread, so these migrations really overlap.
+    results = await asyncio.gather(*(prepare_database(settings) for _ in range(4)), return_exceptions=True)
+
+    assert [result for result in results if isinstance(result, BaseException)] == []
+    assert await current_revision(settings) == head_revision()
+
+
+def test_prepare_database_concurrent_processes_migrate_once(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    script = (
+        "import asyncio, sys; from service.db.migrate import prepare_database; "
+        "from service.settings import Settings; asyncio.run(prepare_database(Settings(database_url=sys.argv[1])))"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+
+    failures = [process.communicate(timeout=60)[1] for process in processes if process.wait(timeout=60) != 0]
+
+    assert failures == []

@@ -1,0 +1,96 @@
+"""The Litestar application: routes, auth, problem details, the database engine and OpenAPI."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from service.api.dependencies import provide_db_session, provide_settings
+from service.auth.bearer import provide_workspace
+from service.callbacks.routes import receive_callback
+from service.db import create_engine, session_factory
+from service.errors import EXCEPTION_HANDLERS, describe_problem_type
+from service.executions.routes import ExecutionController
+from service.health import health, ready
+from service.settings import Settings
+from service.workflows.routes import WorkflowController
+from service.workspaces.routes import PolicyController
+
+log = structlog.stdlib.get_logger(__name__)
+
+API_VERSION = "0.1.0"
+WORKSPACE_PATH = "/api/v1/workspaces/{workspace_id:str}"
+BEARER_SCHEME = "bearer"
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the app for `settings`; the database engine opens at start-up and closes at shutdown.
+
+    The database is not migrated here: `autofix serve` prepares it first, and /ready reports a
+    database that is not at the newest revision.
+    """
+    app = Litestar(
+        route_handlers=[workspace_router(), receive_callback, health, ready, describe_problem_type],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[_database_lifespan],
+        openapi_config=_openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        # service.logging configures logging once; Litestar's own set-up would add a second handler.
+        logging_config=None,
+        debug=False,
+    )
+    app.state.settings = settings
+    return app
+
+
+def workspace_router() -> Router:
+    """Routes under /api/v1/workspaces/{workspace_id}; each needs a bearer token of that workspace.
+
+    The analysis routes (analyze, apply-fix, fix history) join this router's handlers.
+    """
+    return Router(
+        path=WORKSPACE_PATH,
+        route_handlers=[PolicyController, WorkflowController, ExecutionController],
+        dependencies={"current_workspace": Provide(provide_workspace)},
+        security=[{BEARER_SCHEME: []}],
+    )
+
+
+@asynccontextmanager
+async def _database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    log.info("service started", database=settings.database_backend)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+        log.info("service stopped")
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Auto-Fix",
+        version=API_VERSION,
+        description="Diagnoses failed LinkFlow workflow runs. Errors are RFC 9457 problem details with a stable `code`.",
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin()],
+        components=Components(
+            security_schemes={
+                BEARER_SCHEME: SecurityScheme(
+                    type="http", scheme="bearer", description="A workspace API token from `autofix token create`"
+                )
+            }
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Per-workspace API tokens: creation, listing, revocation, and the bearer check of every workspace route."""

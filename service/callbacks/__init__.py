@@ -1,0 +1,1 @@
+"""LinkFlow engine callbacks: signed reports of finished runs, stored as executions."""

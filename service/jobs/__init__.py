@@ -1,0 +1,1 @@
+"""Background work: the queue of analyses that callbacks request."""

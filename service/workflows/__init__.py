@@ -1,0 +1,1 @@
+"""Workflow sync: LinkFlow's workflows and their immutable versions."""
