@@ -14,7 +14,7 @@ _TRANSIENT_KINDS = frozenset({"rate_limit", "timeout", "transient_upstream"})
 def finish(state: AnalysisState) -> dict[str, Any]:
     offered = [suggestion for suggestion in state["suggestions"] if suggestion["verification"]["status"] != "refused"]
     ranked = _rank(_deduplicate(offered))[:MAX_SUGGESTIONS]
-    suggestions = [_public(suggestion) for suggestion in ranked]
+    suggestions = [public_suggestion(suggestion) for suggestion in ranked]
 
     failure_kind = suggestions[0]["failure_kind"] if suggestions else "other"
     diagnosis = write_diagnosis(state, suggestions)
@@ -115,7 +115,8 @@ def _rank(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(suggestions, key=lambda suggestion: -suggestion["confidence"])
 
 
-def _public(suggestion: dict[str, Any]) -> dict[str, Any]:
+def public_suggestion(suggestion: dict[str, Any]) -> dict[str, Any]:
+    """Keep the stored suggestion fields, dropping the internal ones scoring read."""
     keys = (
         "description", "confidence", "raw_score", "kind", "patch", "action", "failure_kind",
         "source", "verification", "safe_unattended", "evidence",

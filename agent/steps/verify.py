@@ -9,11 +9,16 @@ from tools.patching import EditError, build_patch
 
 def verify(state: AnalysisState) -> dict[str, Any]:
     session = state["session"]
-    checked = [_verify_one(proposal, session) for proposal in state["proposals"]]
+    checked = [verify_proposal(proposal, session) for proposal in state["proposals"]]
     return {"suggestions": checked}
 
 
-def _verify_one(proposal: Proposal, session: Any) -> dict[str, Any]:
+def verify_proposal(proposal: Proposal, session: Any) -> dict[str, Any]:
+    """Turn a proposal into a suggestion with its verification: the guard, then validation, then replay.
+
+    A rejected proposal gets the internal status `refused`; `_specificity` and `_stated_confidence`
+    are kept for scoring and dropped by `public_suggestion`.
+    """
     suggestion = {
         "description": proposal["description"],
         "kind": "action" if proposal.get("action") else "patch",

@@ -8,6 +8,7 @@ from pydantic import AliasChoices, SecretStr, ValidationError
 
 from service.cli import (
     analyze_command,
+    chat_command,
     eval_command,
     failures_command,
     import_command,
@@ -39,6 +40,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.command("analyze", help=analyze_command.HELP, cls=PlainHelpCommand)(analyze_command.analyze_targets)
+app.command("chat", help=chat_command.HELP, cls=PlainHelpCommand)(chat_command.chat)
 app.command("eval", help=eval_command.HELP, cls=PlainHelpCommand)(eval_command.run_eval)
 app.command("import", help=import_command.HELP, cls=PlainHelpCommand)(import_command.import_files)
 app.command("failures", help=failures_command.HELP, cls=PlainHelpCommand)(failures_command.list_failed_executions)
