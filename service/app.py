@@ -10,13 +10,19 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from service.analyses.routes import AnalysisController
+from service.analyses.runner import run_analysis
 from service.api.dependencies import provide_db_session, provide_settings
 from service.auth.bearer import provide_workspace
 from service.callbacks.routes import receive_callback
+from service.chat.checkpoints import setup_chat_storage
+from service.chat.routes import ChatController
 from service.db import create_engine, session_factory
 from service.errors import EXCEPTION_HANDLERS, describe_problem_type
 from service.executions.routes import ExecutionController
 from service.health import health, ready
+from service.jobs.lifespan import analysis_jobs_lifespan
+from service.metrics import AnalysisMetrics, metrics_endpoint, metrics_lifespan
 from service.settings import Settings
 from service.workflows.routes import WorkflowController
 from service.workspaces.routes import PolicyController
@@ -35,13 +41,14 @@ def create_app(settings: Settings) -> Litestar:
     database that is not at the newest revision.
     """
     app = Litestar(
-        route_handlers=[workspace_router(), receive_callback, health, ready, describe_problem_type],
+        route_handlers=[workspace_router(), receive_callback, health, ready, metrics_endpoint, describe_problem_type],
         dependencies={
             "db_session": Provide(provide_db_session),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database_lifespan],
+        # In this order: the analysis runner reads the session factory that the database lifespan opens.
+        lifespan=[_database_lifespan, metrics_lifespan, analysis_jobs_lifespan(run_analysis)],
         openapi_config=_openapi_config(),
         request_max_body_size=settings.max_body_bytes,
         # service.logging configures logging once; Litestar's own set-up would add a second handler.
@@ -49,17 +56,17 @@ def create_app(settings: Settings) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
+    app.state.metrics = AnalysisMetrics()
     return app
 
 
 def workspace_router() -> Router:
     """Routes under /api/v1/workspaces/{workspace_id}; each needs a bearer token of that workspace.
 
-    The analysis routes (analyze, apply-fix, fix history) join this router's handlers.
     """
     return Router(
         path=WORKSPACE_PATH,
-        route_handlers=[PolicyController, WorkflowController, ExecutionController],
+        route_handlers=[PolicyController, WorkflowController, ExecutionController, AnalysisController, ChatController],
         dependencies={"current_workspace": Provide(provide_workspace)},
         security=[{BEARER_SCHEME: []}],
     )
@@ -71,6 +78,9 @@ async def _database_lifespan(app: Litestar) -> AsyncIterator[None]:
     engine = create_engine(settings)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
+    # The chat checkpointer creates its tables (on PostgreSQL with CREATE INDEX CONCURRENTLY, which
+    # waits for every open transaction), so it runs before any request opens one.
+    await setup_chat_storage(settings.database_url)
     log.info("service started", database=settings.database_backend)
     try:
         yield

@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     NOT_A_FAILURE = "not_a_failure"
     DEFINITION_MISSING = "definition_missing"
     RATE_LIMITED = "rate_limited"
+    FIX_CONFLICT = "fix_conflict"
+    ACTION_REQUIRED = "action_required"
     NOT_CONFIGURED = "not_configured"
     NOT_READY = "not_ready"
     INTERNAL_ERROR = "internal_error"
@@ -71,6 +73,14 @@ PROBLEM_TYPES: dict[ErrorCode, ProblemType] = {
         422, "Definition missing", "The workflow version the execution ran has not been synced yet."
     ),
     ErrorCode.RATE_LIMITED: ProblemType(429, "Rate limited", "The workspace reached its daily analysis limit."),
+    ErrorCode.FIX_CONFLICT: ProblemType(
+        409,
+        "Fix conflict",
+        "The analysis was already applied or dismissed, or the workflow changed so the fix no longer holds.",
+    ),
+    ErrorCode.ACTION_REQUIRED: ProblemType(
+        422, "Action required", "The suggestion is an action for a person, not a patch; `detail` says what to do."
+    ),
     ErrorCode.NOT_CONFIGURED: ProblemType(503, "Not configured", "A setting this route needs is missing from the deployment."),
     ErrorCode.NOT_READY: ProblemType(
         503, "Not ready", "The database is unreachable or not migrated to the revision this version needs."

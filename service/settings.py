@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from agent.chat.config import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_MODEL_STEPS, DEFAULT_MESSAGES_PER_MINUTE
 from agent.config import DEFAULT_CALIBRATION_PATH, AgentConfig
 from tools.intake import Limits
 
@@ -64,10 +65,26 @@ class Settings(BaseSettings):
     model_max_seconds: float = Field(default=90.0, gt=0, description="wall time of the model loop, in seconds")
     model_timeout_seconds: float = Field(default=30.0, gt=0, description="one model request, in seconds")
     calibration_path: Path = Field(default=DEFAULT_CALIBRATION_PATH, description="calibration map JSON file")
+    chat_max_message_chars: int = Field(default=DEFAULT_MAX_MESSAGE_CHARS, ge=1, description="characters per chat message")
+    chat_max_model_steps: int = Field(default=DEFAULT_MAX_MODEL_STEPS, ge=1, le=50, description="model calls per chat message")
+    chat_messages_per_minute: int = Field(
+        default=DEFAULT_MESSAGES_PER_MINUTE, ge=1, description="chat messages per workspace per minute"
+    )
 
     # A secret shared with LinkFlow's engine; the engine callback route returns 503 until it is set.
     callback_signing_key: SecretStr | None = Field(
         default=None, description="HMAC-SHA256 key that signs engine callbacks"
+    )
+
+    # Background analyses: Procrastinate's retries on PostgreSQL, the in-process runner's poll on SQLite.
+    job_max_attempts: int = Field(default=3, ge=1, description="runs of an analysis job before it fails")
+    job_retry_wait_seconds: float = Field(default=10.0, ge=0, description="seconds before a failed job runs again")
+    job_poll_seconds: float = Field(default=1.0, gt=0, description="seconds between checks for queued analyses")
+
+    # Where signed fix.applied events go; unset, applied fixes are logged and no event is sent.
+    linkflow_url: str | None = Field(default=None, description="URL that receives fix.applied events")
+    event_signing_key: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key that signs fix.applied events; the callback key when unset"
     )
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -106,6 +123,11 @@ class Settings(BaseSettings):
             max_edges=self.max_edges,
             max_node_id_length=self.max_node_id_length,
         )
+
+    def event_key(self) -> str | None:
+        """Return the key that signs fix.applied events: the dedicated one, else the callback key."""
+        key = self.event_signing_key or self.callback_signing_key
+        return key.get_secret_value() if key is not None else None
 
     def agent_config(self) -> AgentConfig:
         """Build the analysis's model settings and loop bounds."""

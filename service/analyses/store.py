@@ -48,27 +48,35 @@ async def store_analysis(session: AsyncSession, result: AnalysisResult, executio
         workspace_id=execution.workspace_id,
         execution_id=execution.id,
         workflow_id=execution.workflow_id,
-        failed_node_key=(result.failed_node or "")[:100],
-        error_message=result.error_message,
-        diagnosis=result.diagnosis,
-        suggestions=result.suggestions,
-        model_used=result.model_used[:200],
-        tokens_used=result.tokens_used,
-        status="pending",
-        prompt_version=result.prompt_version,
     )
     session.add(row)
+    await fill_analysis(session, row, result, execution)
+    return row
+
+
+async def fill_analysis(
+    session: AsyncSession, row: AiFixSuggestion, result: AnalysisResult, execution: Execution
+) -> None:
+    """Write an analysis result into its row as `pending`, and create or update the execution's runbook."""
+    row.failed_node_key = (result.failed_node or "")[:100]
+    row.error_message = result.error_message
+    row.diagnosis = result.diagnosis
+    row.suggestions = result.suggestions
+    row.model_used = result.model_used[:200]
+    row.tokens_used = result.tokens_used
+    row.status = "pending"
+    row.prompt_version = result.prompt_version
+    row.failure_kind = result.failure_kind[:50]
     await _store_runbook(session, execution, result)
 
     log.info(
         "analysis stored",
-        analysis=result.analysis_id,
+        analysis=str(row.id),
         workspace=result.workspace_id,
         workflow=result.workflow_id,
         execution=result.execution_id,
         suggestions=len(result.suggestions),
     )
-    return row
 
 
 async def _store_runbook(session: AsyncSession, execution: Execution, result: AnalysisResult) -> None:

@@ -13,10 +13,12 @@ from service.cli import (
     failures_command,
     import_command,
     serve_command,
+    worker_command,
 )
 from service.cli.database_commands import database_app
 from service.cli.errors import INVALID_INPUT, fail
 from service.cli.help_format import PlainHelpCommand
+from service.cli.outcomes_command import outcomes_app
 from service.cli.workspace_commands import token_app, workspace_app
 from service.logging import configure_logging
 from service.settings import SECRET_SETTINGS, Settings
@@ -45,7 +47,9 @@ app.command("eval", help=eval_command.HELP, cls=PlainHelpCommand)(eval_command.r
 app.command("import", help=import_command.HELP, cls=PlainHelpCommand)(import_command.import_files)
 app.command("failures", help=failures_command.HELP, cls=PlainHelpCommand)(failures_command.list_failed_executions)
 app.add_typer(database_app, name="db")
+app.add_typer(outcomes_app, name="outcomes")
 app.command("serve", help=serve_command.HELP, cls=PlainHelpCommand)(serve_command.serve)
+app.command("worker", help=worker_command.HELP, cls=PlainHelpCommand)(worker_command.worker)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(token_app, name="token")
 

@@ -8,6 +8,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from service.analyses.outcomes import record_fix_outcome
 from service.db.models import Execution, ExecutionFixture, ExecutionLog, ExecutionNode, Workflow, Workspace
 from service.db.models.execution import ExecutionSource
 from service.importer.hashing import content_hash
@@ -51,6 +52,7 @@ async def store_execution(
 
     if stored is None:
         stored = await _create_execution(session, workspace, workflow, incoming, digest)
+        await record_fix_outcome(session, stored)
         outcome: Outcome = "created"
     else:
         _check_same_execution(stored, workspace, workflow, incoming, digest)

@@ -9,6 +9,7 @@ from service.db.models.execution_fixture import ExecutionFixture
 from service.db.models.execution_log import ExecutionLog
 from service.db.models.execution_node import ExecutionNode
 from service.db.models.execution_runbook import ExecutionRunbook
+from service.db.models.fix_event import FixEvent
 from service.db.models.workflow import Workflow
 from service.db.models.workflow_version import ImmutableVersionError, WorkflowVersion
 from service.db.models.workspace import Workspace
@@ -24,6 +25,7 @@ __all__ = [
     "ExecutionLog",
     "ExecutionNode",
     "ExecutionRunbook",
+    "FixEvent",
     "ImmutableVersionError",
     "Workflow",
     "WorkflowVersion",

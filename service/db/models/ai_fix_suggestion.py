@@ -8,11 +8,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, false, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import CURRENT_TIMESTAMP, Base, UuidPrimaryKey
-from service.db.types import QueryableJSON
+from service.db.types import QueryableJSON, UtcDateTime
 
 AnalysisStatus = Literal["queued", "running", "pending", "applied", "dismissed", "error"]
 
@@ -47,6 +47,26 @@ class AiFixSuggestion(UuidPrimaryKey, Base):
     status: Mapped[str] = mapped_column(String(20), default="pending", server_default=text("'pending'"))
     prompt_version: Mapped[str | None] = mapped_column(String(50))
     auto_applied: Mapped[bool] = mapped_column(default=False, server_default=false())
+    failure_kind: Mapped[str | None] = mapped_column(String(50))
+    # Why the analysis itself failed, for rows in status `error`.
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    # {eligible, reason, confidence, verification}: whether auto-apply ran, and which rule stopped it.
+    auto_apply_decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    # The version a fix created, and the version that was current before it, which a revert restores.
+    applied_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workflow_versions.id", ondelete="SET NULL")
+    )
+    replaced_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workflow_versions.id", ondelete="SET NULL")
+    )
+    applied_patch: Mapped[list[Any] | None] = mapped_column(JSON)
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    # The first run of the fixed version: whether it succeeded or failed at the patched node.
+    outcome_status: Mapped[str | None] = mapped_column(String(20))
+    outcome_execution_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("executions.id", ondelete="SET NULL"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=naive_utc_now, server_default=CURRENT_TIMESTAMP)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(), default=naive_utc_now, onupdate=naive_utc_now, server_default=CURRENT_TIMESTAMP

@@ -67,6 +67,12 @@ async def acme(engine: AsyncEngine) -> WorkspaceAccess:
 
 
 @pytest.fixture
+async def shopline(engine: AsyncEngine) -> WorkspaceAccess:
+    """Workspace ws_shopline, the workspace of the daily_report corpus bundles."""
+    return await add_workspace(engine, "ws_shopline")
+
+
+@pytest.fixture
 async def other(engine: AsyncEngine) -> WorkspaceAccess:
     return await add_workspace(engine, "ws_other")
 

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # The analysis table as the product specification fixes it, plus the widened model_used and the
-# added prompt_version and auto_applied: name -> (type on SQLite, type on PostgreSQL, nullable).
+# added prompt_version, auto_applied and the columns applying a fix records: name -> (type on
+# SQLite, type on PostgreSQL, nullable).
 AI_FIX_SUGGESTION_COLUMNS = {
     "id": ("CHAR(32)", "UUID", False),
     "workspace_id": ("CHAR(32)", "UUID", False),
@@ -27,6 +28,16 @@ AI_FIX_SUGGESTION_COLUMNS = {
     "updated_at": ("DATETIME", "TIMESTAMP WITHOUT TIME ZONE", False),
     "prompt_version": ("VARCHAR(50)", "VARCHAR(50)", True),
     "auto_applied": ("BOOLEAN", "BOOLEAN", False),
+    "failure_kind": ("VARCHAR(50)", "VARCHAR(50)", True),
+    "error_detail": ("TEXT", "TEXT", True),
+    "auto_apply_decision": ("JSON", "JSON", True),
+    "applied_version_id": ("CHAR(32)", "UUID", True),
+    "replaced_version_id": ("CHAR(32)", "UUID", True),
+    "applied_patch": ("JSON", "JSON", True),
+    "applied_at": ("DATETIME", "TIMESTAMP WITH TIME ZONE", True),
+    "outcome_status": ("VARCHAR(20)", "VARCHAR(20)", True),
+    "outcome_execution_id": ("CHAR(32)", "UUID", True),
+    "outcome_at": ("DATETIME", "TIMESTAMP WITH TIME ZONE", True),
 }
 
 AI_FIX_SUGGESTION_INDEXES = {
@@ -90,6 +101,9 @@ async def test_ai_fix_suggestions_keys_cascade_on_delete(engine: AsyncEngine) ->
         (("workspace_id",), "workspaces", ("id",), "CASCADE"),
         (("execution_id",), "executions", ("id",), "CASCADE"),
         (("workflow_id",), "workflows", ("id",), "CASCADE"),
+        (("applied_version_id",), "workflow_versions", ("id",), "SET NULL"),
+        (("replaced_version_id",), "workflow_versions", ("id",), "SET NULL"),
+        (("outcome_execution_id",), "executions", ("id",), "SET NULL"),
     }
 
 

@@ -1,0 +1,1 @@
+"""Applying, reverting and announcing fixes: new workflow versions from verified patches."""
