@@ -20,6 +20,7 @@ from service.chat.routes import ChatController
 from service.db import create_engine, session_factory
 from service.errors import EXCEPTION_HANDLERS, describe_problem_type
 from service.executions.routes import ExecutionController
+from service.fixes.delivery_loop import event_delivery_lifespan
 from service.health import health, ready
 from service.jobs.lifespan import analysis_jobs_lifespan
 from service.metrics import AnalysisMetrics, metrics_endpoint, metrics_lifespan
@@ -48,7 +49,7 @@ def create_app(settings: Settings) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,
         # In this order: the analysis runner reads the session factory that the database lifespan opens.
-        lifespan=[_database_lifespan, metrics_lifespan, analysis_jobs_lifespan(run_analysis)],
+        lifespan=[_database_lifespan, metrics_lifespan, analysis_jobs_lifespan(run_analysis), event_delivery_lifespan],
         openapi_config=_openapi_config(),
         request_max_body_size=settings.max_body_bytes,
         # service.logging configures logging once; Litestar's own set-up would add a second handler.

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
 
     # Where signed fix.applied events go; unset, applied fixes are logged and no event is sent.
     linkflow_url: str | None = Field(default=None, description="URL that receives fix.applied events")
+    event_poll_seconds: float = Field(default=5.0, gt=0, description="seconds between fix.applied delivery rounds")
     event_signing_key: SecretStr | None = Field(
         default=None, description="HMAC-SHA256 key that signs fix.applied events; the callback key when unset"
     )

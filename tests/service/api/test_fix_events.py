@@ -1,5 +1,6 @@
 """Delivery of signed fix.applied events from the outbox, through an httpx mock transport."""
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from service.callbacks.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_callback
 from service.db import session_factory
 from service.db.models import FixEvent
+from service.fixes.delivery_loop import deliver_forever
 from service.fixes.events import deliver_pending_events
 from service.settings import Settings
 from tests.service.api.conftest import WorkspaceAccess
@@ -104,3 +106,23 @@ async def test_deliver_without_url_sends_nothing(applied: Api, engine: AsyncEngi
     assert delivered == 0
     assert requests == []
     assert (await _event(engine)).delivered_at is None
+
+
+async def test_delivery_loop_sends_until_cancelled(applied: Api, engine: AsyncEngine, event_settings: Settings) -> None:
+    def accept(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(202)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(accept)) as http_client:
+        task = asyncio.create_task(deliver_forever(session_factory(engine), event_settings, http_client, interval=0.01))
+        event = await _event(engine)
+        # Bounded wait: the loop commits the delivery after LinkFlow answered.
+        for _ in range(500):
+            if event.delivered_at is not None:
+                break
+            await asyncio.sleep(0.02)
+            event = await _event(engine)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    assert event.delivered_at is not None
+    assert event.attempts == 1
