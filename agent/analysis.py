@@ -47,7 +47,7 @@ class AnalysisResult:
     latency_ms: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI's --json shape, with the analysis's other fields after it."""
+        """Build the CLI's --json object, with the analysis's other fields after it."""
         return {
             "analysis_id": self.analysis_id,
             "diagnosis": self.diagnosis,

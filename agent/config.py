@@ -1,4 +1,4 @@
-"""What the analysis needs to know about its deployment, built by the caller from its settings."""
+"""The analysis's deployment settings: model, loop bounds and calibration, built by the caller."""
 
 from dataclasses import dataclass, field
 from pathlib import Path

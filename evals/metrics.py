@@ -29,7 +29,7 @@ class ScoredSuggestion:
 
 @dataclass
 class CaseOutcome:
-    """What happened on one case, enough to compute every figure."""
+    """The result of one case, with enough detail to compute every figure."""
 
     case_id: str
     failure_class: str

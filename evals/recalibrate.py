@@ -17,7 +17,7 @@ def recalibrate(outcomes: list[CaseOutcome], calibration: CalibrationMap) -> lis
 
 
 def observations(outcomes: list[CaseOutcome], *, top: int = 3) -> list[Observation]:
-    """The suggestions the fit learns from: each case's top suggestions with a raw score."""
+    """List what the fit learns from: each case's top three suggestions with their raw scores."""
     return [
         Observation(
             raw_score=suggestion.raw_score, source=suggestion.source, success=suggestion.success,

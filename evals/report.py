@@ -16,7 +16,7 @@ FIGURE_ORDER = (
 
 
 def build_summary(outcomes: list[CaseOutcome]) -> dict[str, Any]:
-    """The summary `autofix eval --json` prints: overall, per class and per origin."""
+    """Build the summary `autofix eval --json` prints: overall, per class and per origin."""
     return {
         "overall": summarize(outcomes),
         "per_class": summarize_groups(outcomes, "failure_class"),

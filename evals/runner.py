@@ -80,9 +80,9 @@ def judge(loaded: LoadedCase, suggestion: dict) -> ScoredSuggestion:
     )
     if suggestion["kind"] == "action":
         expected = loaded.case.expect_action
-        wanted = suggestion["action"]["type"] == expected
+        matches = suggestion["action"]["type"] == expected
         reason = f"action {suggestion['action']['type']}, the case expects {expected or 'a patch'}"
-        return replace(scored, success=wanted, reason=reason)
+        return replace(scored, success=matches, reason=reason)
 
     try:
         fixed = apply_patch(loaded.prepared.raw["workflow"]["definition"], suggestion["patch"])

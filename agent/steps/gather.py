@@ -59,7 +59,7 @@ def opening_messages(context: FailureContext, *, masked_fields: tuple[str, ...] 
 
 
 def failure_summary(context: FailureContext) -> dict[str, Any]:
-    """The failure in brief: the node, its configuration, the reproduced error and what it saw."""
+    """Summarize the failure: the node, its configuration, the reproduced error and the input it received."""
     failed_input = context.failed_record.input if context.failed_record else None
     compact_input, truncated = compact(failed_input, 2_500)
     summary = {

@@ -46,7 +46,7 @@ def model_turn(state: AnalysisState) -> dict[str, Any]:
 
 
 def run_tools(state: AnalysisState) -> dict[str, Any]:
-    """Run the tool calls of the model's last message and answer each with a tool message."""
+    """Run the tool calls of the model's last message and reply to each with a tool message."""
     response = state["messages"][-1]
     messages = list(state["messages"])
     failures = list(state["model_failures"])

@@ -42,7 +42,7 @@ class ChatController(Controller):
     async def post_message(
         self, request: Request, analysis_id: str, data: MessageBody, settings: Settings, current_workspace: Workspace
     ) -> Response:
-        """Ask about an analysis; answers {"reply", "suggestions_added"}, or streams with Accept: text/event-stream.
+        """Send a chat message about an analysis; returns {"reply", "suggestions_added"}, or streams with Accept: text/event-stream.
 
         A suggestion the chat proposes passes the same guard, replay and scoring as the analysis and is
         appended to the analysis's suggestions, where it can be applied like any other.

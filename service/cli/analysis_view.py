@@ -1,4 +1,4 @@
-"""How `autofix analyze` shows an analysis in the terminal: the diagnosis, then the suggestions."""
+"""Terminal output of `autofix analyze`: the diagnosis, then the suggestions."""
 
 from rich import box
 from rich.console import Console
