@@ -60,6 +60,7 @@ async def receive_callback(
         outcome=stored.outcome,
         execution=execution_view(stored.execution, stored.workflow),
         analysis_queued=stored.analysis_queued,
+        analysis_id=str(stored.analysis_id) if stored.analysis_id else None,
     )
     return Response(view, status_code=HTTP_201_CREATED if stored.outcome == "created" else HTTP_200_OK)
 

@@ -1,5 +1,6 @@
 """Storing a validated callback as an execution, and queueing its analysis when the policy enables auto-fix."""
 
+import uuid
 from dataclasses import dataclass
 
 import structlog
@@ -24,6 +25,8 @@ class StoredCallback:
     workflow: Workflow
     outcome: Outcome
     analysis_queued: bool
+    # The queued analysis, which GET .../ai/analyses/{id} shows through its lifecycle.
+    analysis_id: uuid.UUID | None = None
 
 
 async def store_callback(session: AsyncSession, prepared: PreparedCallback) -> StoredCallback:
@@ -39,9 +42,10 @@ async def store_callback(session: AsyncSession, prepared: PreparedCallback) -> S
     execution = await find_execution_row(session, workspace, prepared.model.execution_id)
     workflow = await session.get_one(Workflow, execution.workflow_id)
 
-    queued = False
+    analysis_id = None
     if execution.status == "failed" and await _auto_fix_enabled(session, workspace):
-        queued = await enqueue_analysis(session, execution.id)
+        analysis_id = await enqueue_analysis(session, execution.id)
+    queued = analysis_id is not None
 
     log.info(
         "callback stored",
@@ -52,7 +56,7 @@ async def store_callback(session: AsyncSession, prepared: PreparedCallback) -> S
         definition_available=execution.workflow_version_id is not None,
         analysis_queued=queued,
     )
-    return StoredCallback(execution, workflow, outcome, queued)
+    return StoredCallback(execution, workflow, outcome, queued, analysis_id)
 
 
 async def _store_execution(session: AsyncSession, prepared: PreparedCallback) -> Outcome:

@@ -46,3 +46,6 @@ class StoredExecutionView(BaseModel):
     analysis_queued: bool | None = Field(
         default=None, description="callbacks only: whether this delivery queued an analysis"
     )
+    analysis_id: str | None = Field(
+        default=None, description="callbacks only: the queued analysis, to poll at .../ai/analyses/{analysis_id}"
+    )

@@ -19,15 +19,15 @@ from service.jobs.procrastinate_app import defer_analysis_job
 log = structlog.stdlib.get_logger(__name__)
 
 
-async def enqueue_analysis(session: AsyncSession, execution_id: uuid.UUID) -> bool:
-    """Record a request to analyse the execution; return False when one is already recorded.
+async def enqueue_analysis(session: AsyncSession, execution_id: uuid.UUID) -> uuid.UUID | None:
+    """Record a request to analyse the execution and return the queued analysis's id; None when one is already recorded.
 
     Runs in the caller's transaction and does not commit. The unique key on the execution
     holds across service instances: a concurrent duplicate is rolled back to a savepoint.
     """
     existing = await session.scalar(select(AnalysisRequest.id).where(AnalysisRequest.execution_id == execution_id))
     if existing is not None:
-        return False
+        return None
 
     execution = await session.get_one(Execution, execution_id)
     request_id = uuid.uuid4()
@@ -39,10 +39,10 @@ async def enqueue_analysis(session: AsyncSession, execution_id: uuid.UUID) -> bo
             if (await session.connection()).dialect.name == "postgresql":
                 await defer_analysis_job(session, execution_id)
     except IntegrityError:
-        return False
+        return None
 
     log.info("analysis queued", execution=execution.external_id, analysis=str(request_id))
-    return True
+    return request_id
 
 
 def _queued_analysis(analysis_id: uuid.UUID, execution: Execution) -> AiFixSuggestion:

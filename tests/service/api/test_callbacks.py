@@ -71,6 +71,19 @@ async def test_repeated_callback_stores_once(
     assert await _count(engine, AnalysisRequest) == 1
 
 
+async def test_queued_callback_names_pollable_analysis(
+    client: AsyncTestClient[Litestar], acme: WorkspaceAccess
+) -> None:
+    policy = {"ai_auto_fix_enabled": True, "ai_auto_fix_confidence_threshold": 0.9}
+    await client.put(acme.url("/policy"), json=policy, headers=acme.headers)
+
+    response = await _send(client, _callback_with_workflow())
+    analysis = await client.get(acme.url(f"/ai/analyses/{response.json()['analysis_id']}"), headers=acme.headers)
+
+    assert analysis.status_code == 200
+    assert analysis.json()["status"] in {"queued", "running", "pending", "applied"}
+
+
 async def test_callback_with_auto_fix_off_queues_nothing(
     client: AsyncTestClient[Litestar], acme: WorkspaceAccess, engine: AsyncEngine
 ) -> None:
