@@ -39,7 +39,10 @@ async def import_bundle(
     )
     workflow = await find_or_create_workflow(session, workspace, bundle.workflow.id, name=bundle.workflow.name)
 
-    versions = [await store_version(session, workflow, incoming) for incoming in _incoming_versions(prepared)]
+    # A callback's embedded definition is stored as a version that came by callback, not by import.
+    versions = [
+        await store_version(session, workflow, incoming, source=source) for incoming in _incoming_versions(prepared)
+    ]
     versions = await _mark_current(session, workflow, versions)
     executions = [
         await store_execution(session, workspace, workflow, incoming)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from service.db.base import Base, CreatedAt, UuidPrimaryKey
 from service.db.types import OrderedJSON
 
-VersionSource = Literal["import", "sync", "fix", "revert"]
+VersionSource = Literal["import", "callback", "sync", "fix", "revert"]
 
 
 class ImmutableVersionError(RuntimeError):

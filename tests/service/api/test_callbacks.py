@@ -224,3 +224,13 @@ async def test_callback_without_signing_key_returns_503(settings: Settings, engi
     assert response.status_code == 503
     assert response.json()["code"] == "not_configured"
     assert "AUTOFIX_CALLBACK_SIGNING_KEY" in response.json()["detail"]
+
+
+async def test_callback_definition_stored_as_callback_version(
+    client: AsyncTestClient[Litestar], acme: WorkspaceAccess
+) -> None:
+    await _send(client, _callback_with_workflow())
+
+    versions = await client.get(acme.url("/workflows/wf_orders/versions"), headers=acme.headers)
+
+    assert [version["source"] for version in versions.json()["data"]] == ["callback"]
