@@ -2,13 +2,16 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import structlog
-from litestar import Litestar, Router
-from litestar.di import Provide
+from litestar import Litestar, Request, Router
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import FromPath
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.analyses.routes import AnalysisController
 from service.analyses.runner import run_analysis
@@ -18,6 +21,7 @@ from service.callbacks.routes import receive_callback
 from service.chat.checkpoints import setup_chat_storage
 from service.chat.routes import ChatController
 from service.db import create_engine, session_factory
+from service.db.models import Workspace
 from service.errors import EXCEPTION_HANDLERS, describe_problem_type
 from service.executions.routes import ExecutionController
 from service.fixes.delivery_loop import event_delivery_lifespan
@@ -68,9 +72,20 @@ def workspace_router() -> Router:
     return Router(
         path=WORKSPACE_PATH,
         route_handlers=[PolicyController, WorkflowController, ExecutionController, AnalysisController, ChatController],
-        dependencies={"current_workspace": Provide(provide_workspace)},
+        dependencies={"current_workspace": Provide(_provide_current_workspace)},
         security=[{BEARER_SCHEME: []}],
     )
+
+
+async def _provide_current_workspace(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], workspace_id: FromPath[str]
+) -> Workspace:
+    """Return the path's workspace after `provide_workspace` checks the bearer token.
+
+    This signature marks the path parameter and the session explicitly. Litestar 2.25 warns that it
+    infers them from the bare annotations of `provide_workspace` and that 3.0 will stop inferring.
+    """
+    return await provide_workspace(request, db_session, workspace_id)
 
 
 @asynccontextmanager

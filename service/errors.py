@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 from litestar import MediaType, Request, Response, get
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import FromPath
 
 log = structlog.stdlib.get_logger(__name__)
 
@@ -213,7 +214,7 @@ def _validation_entry(entry: dict[str, Any]) -> dict[str, str]:
 
 
 @get(f"{PROBLEM_TYPE_PREFIX}{{code:str}}", media_type=MediaType.JSON, tags=["problems"], sync_to_thread=False)
-def describe_problem_type(code: str) -> dict[str, Any]:
+def describe_problem_type(code: FromPath[str]) -> dict[str, Any]:
     """Describe one problem type: its status, title and what it means."""
     try:
         error_code = ErrorCode(code)

@@ -5,8 +5,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -48,11 +48,11 @@ class AnalysisController(Controller):
     @post("/executions/{execution_id:str}/ai/analyze", status_code=HTTP_201_CREATED)
     async def analyze_execution(
         self,
-        execution_id: str,
-        db_session: AsyncSession,
-        current_workspace: Workspace,
-        settings: Settings,
-        data: AnalyzeRequest | None = None,
+        execution_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        settings: NamedDependency[Settings],
+        data: JSONBody[AnalyzeRequest | None] = None,
     ) -> dict[str, Any]:
         """Analyse a failed execution now and return the analysis; each request creates a new analysis."""
         execution = await _execution(db_session, current_workspace, execution_id)
@@ -63,11 +63,11 @@ class AnalysisController(Controller):
     @post("/executions/{execution_id:str}/ai/apply-fix", status_code=HTTP_200_OK)
     async def apply_execution_fix(
         self,
-        execution_id: str,
-        data: ApplyFixRequest,
-        db_session: AsyncSession,
-        current_workspace: Workspace,
-        settings: Settings,
+        execution_id: FromPath[str],
+        data: JSONBody[ApplyFixRequest],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        settings: NamedDependency[Settings],
     ) -> dict[str, Any]:
         """Apply one suggestion of the execution's analysis as a new workflow version."""
         execution = await _execution(db_session, current_workspace, execution_id)
@@ -76,7 +76,12 @@ class AnalysisController(Controller):
         return {"workflow_version": applied.workflow_version, "applied_patch": applied.applied_patch}
 
     @get("/executions/{execution_id:str}/runbook")
-    async def get_runbook(self, execution_id: str, db_session: AsyncSession, current_workspace: Workspace) -> dict[str, Any]:
+    async def get_runbook(
+        self,
+        execution_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+    ) -> dict[str, Any]:
         """Return the runbook the newest analysis of the execution wrote."""
         execution = await _execution(db_session, current_workspace, execution_id)
         runbook = await db_session.scalar(select(ExecutionRunbook).where(ExecutionRunbook.execution_id == execution.id))
@@ -91,20 +96,35 @@ class AnalysisController(Controller):
         }
 
     @get("/ai/analyses/{analysis_id:str}")
-    async def get_analysis(self, analysis_id: str, db_session: AsyncSession, current_workspace: Workspace) -> dict[str, Any]:
+    async def get_analysis(
+        self,
+        analysis_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+    ) -> dict[str, Any]:
         """Return one analysis."""
         row = await find_analysis(db_session, current_workspace, analysis_id)
         return await analysis_object(db_session, row)
 
     @post("/ai/analyses/{analysis_id:str}/dismiss", status_code=HTTP_200_OK)
-    async def dismiss(self, analysis_id: str, db_session: AsyncSession, current_workspace: Workspace) -> dict[str, Any]:
+    async def dismiss(
+        self,
+        analysis_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+    ) -> dict[str, Any]:
         """Dismiss a pending analysis; an applied or dismissed one answers 409."""
         row = await find_analysis(db_session, current_workspace, analysis_id)
         await dismiss_analysis(db_session, row)
         return await analysis_object(db_session, row)
 
     @post("/ai/analyses/{analysis_id:str}/revert", status_code=HTTP_201_CREATED)
-    async def revert(self, analysis_id: str, db_session: AsyncSession, current_workspace: Workspace) -> dict[str, Any]:
+    async def revert(
+        self,
+        analysis_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+    ) -> dict[str, Any]:
         """Store the version from before an applied fix as a new version; 409 unless the analysis was applied."""
         row = await find_analysis(db_session, current_workspace, analysis_id)
         version = await revert_fix(db_session, row)
@@ -113,11 +133,11 @@ class AnalysisController(Controller):
     @get("/ai/fix-history", dependencies={"page": Provide(provide_page, sync_to_thread=False)})
     async def list_fix_history(
         self,
-        db_session: AsyncSession,
-        current_workspace: Workspace,
-        page: Page,
-        workflow_id: str | None = None,
-        status: AnalysisStatusFilter | None = None,
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        page: NamedDependency[Page],
+        workflow_id: FromQuery[str | None] = None,
+        status: FromQuery[AnalysisStatusFilter | None] = None,
     ) -> dict[str, Any]:
         """List past fixes, newest first, with the version each created and how the next run went."""
         items, total = await fix_history(
@@ -128,8 +148,8 @@ class AnalysisController(Controller):
     @get("/ai/stats")
     async def get_stats(
         self,
-        db_session: AsyncSession,
-        current_workspace: Workspace,
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
         since: Annotated[str | None, Parameter(description="RFC 3339 time; count analyses created from then")] = None,
     ) -> dict[str, Any]:
         """Summarise analyses: applied against dismissed, next-run success, time to a verified fix, failure kinds."""

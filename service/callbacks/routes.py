@@ -4,6 +4,7 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response, post
+from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +37,7 @@ STORE_ATTEMPTS = 2
     ),
 )
 async def receive_callback(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], settings: NamedDependency[Settings]
 ) -> Response[StoredExecutionView]:
     """Store a finished run that LinkFlow's engine reports, and queue its analysis if the policy enables auto-fix."""
     if settings.callback_signing_key is None:

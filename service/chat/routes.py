@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 import structlog
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +42,12 @@ class ChatController(Controller):
 
     @post(status_code=200)
     async def post_message(
-        self, request: Request, analysis_id: str, data: MessageBody, settings: Settings, current_workspace: Workspace
+        self,
+        request: Request,
+        analysis_id: FromPath[str],
+        data: JSONBody[MessageBody],
+        settings: NamedDependency[Settings],
+        current_workspace: NamedDependency[Workspace],
     ) -> Response:
         """Send a chat message about an analysis; returns {"reply", "suggestions_added"}, or streams with Accept: text/event-stream.
 
@@ -60,7 +67,11 @@ class ChatController(Controller):
 
     @get()
     async def get_messages(
-        self, analysis_id: str, db_session: AsyncSession, settings: Settings, current_workspace: Workspace
+        self,
+        analysis_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        settings: NamedDependency[Settings],
+        current_workspace: NamedDependency[Workspace],
     ) -> dict[str, Any]:
         """List the conversation's user and assistant messages, oldest first."""
         try:

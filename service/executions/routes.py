@@ -3,6 +3,8 @@
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +30,11 @@ class ExecutionController(Controller):
         )
     )
     async def import_execution(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, current_workspace: Workspace, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        settings: NamedDependency[Settings],
     ) -> Response[StoredExecutionView]:
         """Import a failure bundle: its workflow version, its failed execution and its history."""
         prepared = _prepare(await read_body(request, settings), settings, current_workspace)
@@ -47,7 +53,10 @@ class ExecutionController(Controller):
 
     @get("/{execution_id:str}")
     async def get_execution(
-        self, execution_id: str, db_session: AsyncSession, current_workspace: Workspace
+        self,
+        execution_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
     ) -> ExecutionView:
         """Return an execution: status, failed node, error and each node's status and error, without payloads."""
         try:

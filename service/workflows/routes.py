@@ -4,7 +4,8 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, Response, get, put
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,10 +33,10 @@ class WorkflowController(Controller):
     async def put_workflow(
         self,
         request: Request[Any, Any, Any],
-        workflow_id: str,
-        db_session: AsyncSession,
-        current_workspace: Workspace,
-        settings: Settings,
+        workflow_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        settings: NamedDependency[Settings],
     ) -> Response[WorkflowView]:
         """Sync a workflow: store its definition as a new immutable version when it changed."""
         document = await read_json_body(request, settings)
@@ -49,7 +50,12 @@ class WorkflowController(Controller):
         return Response(view, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get()
-    async def get_workflow(self, workflow_id: str, db_session: AsyncSession, current_workspace: Workspace) -> WorkflowView:
+    async def get_workflow(
+        self,
+        workflow_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+    ) -> WorkflowView:
         """Return the workflow's current version and its definition."""
         try:
             return await read_workflow(db_session, current_workspace, workflow_id)
@@ -58,7 +64,11 @@ class WorkflowController(Controller):
 
     @get("/versions", dependencies={"page": Provide(provide_page, sync_to_thread=False)})
     async def get_versions(
-        self, workflow_id: str, db_session: AsyncSession, current_workspace: Workspace, page: Page
+        self,
+        workflow_id: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        current_workspace: NamedDependency[Workspace],
+        page: NamedDependency[Page],
     ) -> VersionPage:
         """List the workflow's versions, newest first."""
         try:
