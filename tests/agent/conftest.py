@@ -1,6 +1,7 @@
 """VCR matcher for the HTTP tests of the model path (tests/agent/test_model_http.py)."""
 
 import json
+from typing import Any
 
 import pytest
 from vcr import VCR
@@ -28,3 +29,21 @@ def match_chat_request_fields(sent: Request, recorded: Request) -> None:
 @pytest.hookimpl
 def pytest_recording_configure(config: pytest.Config, vcr: VCR) -> None:
     vcr.register_matcher(CHAT_REQUEST_MATCHER, match_chat_request_fields)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep proxy settings of the environment from routing a loopback request elsewhere."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def vcr_config() -> dict[str, Any]:
+    """Replay only: a request the cassette does not hold fails, and no key is written to a cassette."""
+    return {
+        "record_mode": "none",
+        "filter_headers": ["authorization", "api-key", "openai-organization"],
+        "match_on": ["method", "path", CHAT_REQUEST_MATCHER],
+        "allow_playback_repeats": False,
+    }

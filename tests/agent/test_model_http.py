@@ -18,7 +18,6 @@ from vcr.cassette import Cassette
 
 from agent.analysis import AnalysisResult, analyze
 from agent.config import AgentConfig
-from tests.agent.conftest import CHAT_REQUEST_MATCHER
 from tests.agent.samples import prepared_sample
 from tests.bundles import BEARER_TOKEN, bundle_bytes, make_bundle
 from tests.evals.sample_expectations import INCIDENT_ALERT_TEXT
@@ -32,21 +31,8 @@ CASSETTE_DIR = Path(__file__).parent / "cassettes" / "test_model_http"
 FIXED_TEXT = INCIDENT_ALERT_TEXT.replace(".serverity }}", ".severity }}")
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep proxy settings of the environment from routing a loopback request elsewhere."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def vcr_config() -> dict[str, Any]:
-    return {
-        "record_mode": "none",
-        "filter_headers": ["authorization", "api-key", "openai-organization"],
-        "match_on": ["method", "path", CHAT_REQUEST_MATCHER],
-        "allow_playback_repeats": False,
-    }
 
 
 @pytest.fixture

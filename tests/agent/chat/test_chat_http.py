@@ -6,7 +6,6 @@ port that nothing listens on.
 """
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -15,25 +14,12 @@ from vcr.cassette import Cassette
 from agent.chat import ChatConfig, chat_turn
 from agent.config import AgentConfig
 from tests.agent.chat.chat_helpers import sample_analysis
-from tests.agent.conftest import CHAT_REQUEST_MATCHER
 
 CONFIG = ChatConfig(agent=AgentConfig(model="gpt-test", api_key="test-key-not-secret", base_url="http://127.0.0.1:9/v1"))
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def vcr_config() -> dict[str, Any]:
-    return {
-        "record_mode": "none",
-        "filter_headers": ["authorization", "api-key", "openai-organization"],
-        "match_on": ["method", "path", CHAT_REQUEST_MATCHER],
-        "allow_playback_repeats": False,
-    }
 
 
 @pytest.mark.vcr
