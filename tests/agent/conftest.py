@@ -1,4 +1,4 @@
-"""VCR matcher for the HTTP tests of the model path (tests/agent/test_model_http.py)."""
+"""VCR settings, matcher and proxy guard for the HTTP tests of the model path and the chat."""
 
 import json
 from typing import Any
