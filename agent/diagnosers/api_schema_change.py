@@ -185,7 +185,12 @@ def _differing_tails(before: str, after: str) -> tuple[str, str]:
 def _join(keys: list[str | int]) -> str:
     text = ""
     for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif text:
+            text += f".{key}"
+        else:
+            text = key
     return text
 
 

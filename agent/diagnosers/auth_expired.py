@@ -47,7 +47,12 @@ def _reconnect_candidate(
     both = status in _REFUSED and credential_status in _BROKEN
 
     # A valid credential sent without its scheme explains the refusal better than the credential itself.
-    specificity = 0.9 if both else (0.4 if scheme_missing else 0.7)
+    if both:
+        specificity = 0.9
+    elif scheme_missing:
+        specificity = 0.4
+    else:
+        specificity = 0.7
     return Candidate(
         description=(
             f"Reconnect the credential {name}: {context.failed_node_id} was refused"

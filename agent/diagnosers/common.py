@@ -19,7 +19,7 @@ def error_code(context: FailureContext) -> str | None:
 
 
 def http_status(context: FailureContext) -> int | None:
-    """The failed node's HTTP status: from the reproduced error, else the last recorded attempt."""
+    """Return the failed node's HTTP status: from the reproduced error, else the last recorded attempt."""
     status = context.detail.get("status_code")
     if isinstance(status, int):
         return status
@@ -39,7 +39,7 @@ def response_header(output: Any, name: str) -> str | None:
 
 
 def missing_path(context: FailureContext) -> dict[str, Any] | None:
-    """The MissingPathError detail of the reproduced failure, or None for other failures."""
+    """Return the MissingPathError detail of the reproduced failure, or None for other failures."""
     detail = context.detail
     if error_code(context) == "EXPRESSION_ERROR" and detail.get("code") == "missing_path":
         return detail
@@ -132,7 +132,7 @@ def retry_policy(node: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def run_context(context: FailureContext) -> dict[str, Any]:
-    """The values the failed node's expressions read: the trigger, env and each earlier node's output."""
+    """Return the values the failed node's expressions read: the trigger, env and each earlier node's output."""
     return context.snapshot.context() if context.snapshot is not None else {}
 
 
@@ -148,7 +148,7 @@ def lookup(context: FailureContext, path: str) -> tuple[bool, Any]:
 
 
 def node_input(context: FailureContext) -> Any:
-    """The failed node's input in the reproduction, else None."""
+    """Return the failed node's input in the reproduction, else None."""
     run = context.reproduction.nodes.get(context.failed_node_id or "")
     return run.input if run is not None else None
 

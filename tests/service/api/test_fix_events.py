@@ -115,7 +115,7 @@ async def test_delivery_loop_sends_until_cancelled(applied: Api, engine: AsyncEn
     async with httpx.AsyncClient(transport=httpx.MockTransport(accept)) as http_client:
         task = asyncio.create_task(deliver_forever(session_factory(engine), event_settings, http_client, interval=0.01))
         event = await _event(engine)
-        # Bounded wait: the loop commits the delivery after LinkFlow answered.
+        # Bounded wait: the loop commits the delivery after LinkFlow responded.
         for _ in range(500):
             if event.delivered_at is not None:
                 break
